@@ -1,0 +1,41 @@
+#pragma once
+// A backend computes a batch of runs; nothing else about it leaks out.
+// Data flows one way: CLI → config → seeds → backend → results → writers.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ihtbatch/config.hpp"
+#include "ihtbatch/dataset.hpp"
+#include "ihtbatch/run.hpp"
+
+namespace iht {
+
+/// Shared between a running backend and whoever watches it: `done` counts
+/// finished runs; setting `cancel` makes the backend start no new run.
+struct Progress {
+  std::atomic<long> done{0};
+  std::atomic<bool> cancel{false};
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  virtual std::string device() const = 0;
+  /// results[i] ← the run specs[i]. A run not computed (cancelled) keeps
+  /// steps == -1. Throws on failure.
+  virtual void run(const Dataset& data, const ExperimentConfig& config,
+                   const std::vector<RunSpec>& specs, std::vector<RunResult>& results,
+                   Progress& progress) = 0;
+};
+
+/// "reference", "cpu", "gpu" or "auto" (the fastest available). threads ≤ 0:
+/// all cores. Throws InputError for an unknown or unavailable backend.
+std::unique_ptr<Backend> make_backend(const std::string& name, int threads);
+
+/// Backend names this build can run, fastest first.
+std::vector<std::string> available_backends();
+
+}  // namespace iht

@@ -1,0 +1,35 @@
+#pragma once
+// A labelled numeric dataset and its CSV loader (SPEC §1).
+#include <string>
+#include <vector>
+
+namespace iht {
+
+/// x: (samples, features) row-major; y: class in 0..classes-1.
+struct Dataset {
+  std::string path;
+  std::vector<std::string> feature_names;
+  int samples = 0;
+  int features = 0;
+  int classes = 0;
+  std::vector<double> x;
+  std::vector<int> y;
+
+  int parameters() const { return features * classes + classes; }
+  int train_size() const { return samples * 4 / 5; }  // SPEC §3.1: first 80 %
+  int test_size() const { return samples - train_size(); }
+};
+
+/// Loads a CSV: a header row, then numeric feature columns and an integer class
+/// label (0..c-1, every class present) in the last column. Throws InputError
+/// naming the file, the line and the problem.
+Dataset load_csv(const std::string& path);
+
+/// Parameter names in θ order (SPEC §2): w11 … w43, b1 … b3 for IRIS;
+/// w{i}_{j} when an index has two digits.
+std::vector<std::string> parameter_names(int features, int classes);
+
+/// The data file shipped with the program (IRIS).
+std::string default_data_path();
+
+}  // namespace iht

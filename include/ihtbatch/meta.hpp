@@ -1,0 +1,21 @@
+#pragma once
+// meta.json (SPEC §6): the configuration, backend, version and throughput.
+#include <string>
+
+#include "ihtbatch/dataset.hpp"
+#include "ihtbatch/sweep.hpp"
+
+namespace iht {
+
+/// What happened when a sweep ran.
+struct SweepRecord {
+  std::string started_utc;
+  std::string backend, device;
+  long runs_planned = 0, runs_done = 0;
+  long long total_steps = 0;
+  double wall_s = 0;
+};
+
+std::string meta_json(const SweepConfig& config, const Dataset& data, const SweepRecord& record);
+
+}  // namespace iht

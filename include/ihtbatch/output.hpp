@@ -1,0 +1,27 @@
+#pragma once
+// Writers for a sweep's results directory (SPEC §6) and the terminal table.
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "ihtbatch/dataset.hpp"
+#include "ihtbatch/run.hpp"
+#include "ihtbatch/summary.hpp"
+
+namespace iht {
+
+/// Shortest text that reads back as the same double; "inf", "-inf", "nan".
+std::string format_double(double v);
+
+/// runs.csv: header, then one row per computed run (steps ≥ 0).
+void write_runs_csv(std::ostream& out, const std::vector<RunResult>& results,
+                    const std::vector<std::string>& param_names);
+void write_summary_csv(std::ostream& out, const std::vector<LevelSummary>& levels);
+/// The per-sparsity table printed at the end of a sweep.
+void print_summary_table(std::ostream& out, const std::vector<LevelSummary>& levels, int parameters);
+
+/// Writes `text` to `path` through a temporary file and a rename, so a reader
+/// never sees half a file. Throws std::runtime_error naming the path.
+void write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace iht

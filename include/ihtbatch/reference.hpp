@@ -1,0 +1,44 @@
+#pragma once
+// The CPU reference: one run at a time, float64, obvious loops (SPEC §3).
+// It is the oracle for every other backend and shares no code with kernels/
+// beyond the RNG, the dataset and the config.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "ihtbatch/backend.hpp"
+
+namespace iht {
+
+/// Per-step history of a run: entry k is at θᵏ, k = 0..steps.
+struct RunTrace {
+  std::vector<double> train_loss, test_loss;
+  std::vector<int> support_size;
+};
+
+/// A run's intermediate values, for `ihtbatch run`.
+struct RunDetail {
+  std::vector<int> train_indices, test_indices;
+  std::vector<double> theta0;
+  std::vector<double> grad;  // ∇f(θ*)
+  RunTrace trace;            // filled when asked for
+};
+
+/// One run exactly as SPEC §3; `detail` (optional) receives the split, θ⁰,
+/// ∇f(θ*) and, when want_trace, the per-step trace.
+RunResult reference_run(const Dataset& data, const ExperimentConfig& config, const RunSpec& spec,
+                        RunDetail* detail = nullptr, bool want_trace = false);
+
+/// f(θ): mean cross-entropy on the training split of data_seed.
+double reference_loss(const Dataset& data, uint64_t data_seed, const std::vector<double>& theta);
+
+/// H_s: keep the s largest |v_i|, ties to the smaller index.
+std::vector<double> reference_hard_threshold(const std::vector<double>& v, int s);
+
+/// ∇f(θ) on the training split of data_seed.
+std::vector<double> reference_gradient(const Dataset& data, uint64_t data_seed,
+                                       const std::vector<double>& theta);
+
+std::unique_ptr<Backend> make_reference_backend(int threads);
+
+}  // namespace iht

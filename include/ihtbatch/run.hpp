@@ -1,0 +1,35 @@
+#pragma once
+// One IHT run: what identifies it and what it produces (SPEC §3, §6).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace iht {
+
+struct RunSpec {
+  int sparsity = 0;
+  long run = 0;  // index within the sweep (the pairing key); 0 for a lone run
+  uint64_t data_seed = 0;
+  uint64_t init_seed = 0;
+  uint64_t support_seed = 0;
+};
+
+enum class StopReason : int { kTol = 0, kMaxSteps = 1, kDiverged = 2 };
+
+struct RunResult {
+  RunSpec spec;
+  double lipschitz = 0;
+  double step_size = 0;
+  long steps = -1;  // -1: not computed
+  StopReason stop = StopReason::kMaxSteps;
+  double train_loss = 0, train_acc = 0, test_loss = 0, test_acc = 0;
+  double eps = 0;  // filled by the sweep from the paired dense run
+  bool ht_stable = false;
+  double ht_margin = 0;
+  double grad_support_inf = 0;
+  std::vector<double> theta;  // final θ, SPEC §2 order
+};
+
+std::string to_string(StopReason r);
+
+}  // namespace iht

@@ -1,0 +1,38 @@
+#pragma once
+// A sweep (SPEC §4): the run list, running it on a backend, pairing with the
+// dense baseline.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ihtbatch/backend.hpp"
+
+namespace iht {
+
+struct SweepConfig {
+  std::vector<int> sparsities;  // each in 1..n-1
+  long runs = 1000;
+  bool dense = true;
+  uint64_t seed = 0;
+  int threads = 0;
+  std::string backend = "auto";
+  std::string out = "results";
+  ExperimentConfig experiment;
+};
+
+/// Parses "1-14", "3,5,7", "1-3,7" into a sorted list without repeats.
+/// Throws InputError on bad syntax.
+std::vector<int> parse_sparsity_list(const std::string& text);
+
+/// Throws InputError when a value is out of range for this dataset.
+void validate(const SweepConfig& config, const Dataset& data);
+
+/// Runs in output order: each sparsity ascending, runs 0..R-1 within it; the
+/// dense baseline (s = n) last.
+std::vector<RunSpec> plan_sweep(const SweepConfig& config, const Dataset& data);
+
+/// eps = train_loss(s, r) − train_loss(dense, r) (SPEC §4); NaN without a
+/// computed dense run r.
+void pair_with_dense(std::vector<RunResult>& results, int parameters);
+
+}  // namespace iht

@@ -1,0 +1,35 @@
+// ihtbatch: batched IHT experiments. Exit codes: 0 ok, 1 failure, 2 bad input,
+// 130 interrupted (the results so far are written).
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <vector>
+
+#include "commands.hpp"
+#include "ihtbatch/error.hpp"
+#include "ihtbatch/version.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ihtbatch: batched sparse neural-network training by Iterative Hard Thresholding"};
+  app.set_version_flag("--version", std::string(iht::version()) + " (" + iht::git_commit() + ")");
+  app.require_subcommand(1);
+  const std::vector<iht::cli::Command> commands = {iht::cli::add_sweep_command(app),
+                                                   iht::cli::add_run_command(app),
+                                                   iht::cli::add_supports_command(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    for (const auto& cmd : commands)
+      if (cmd.app->parsed()) return cmd.run();
+  } catch (const iht::InputError& e) {
+    std::cerr << "ihtbatch: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "ihtbatch: failed: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,34 @@
+#pragma once
+// Flags shared by the subcommands that compute runs.
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "ihtbatch/config.hpp"
+#include "ihtbatch/dataset.hpp"
+
+namespace iht::cli {
+
+struct ExperimentFlags {
+  ExperimentConfig config;
+  std::string precision = "float64";
+  std::string data = default_data_path();
+
+  void add_to(CLI::App& app) {
+    app.add_option("--max-steps", config.max_steps, "Most IHT updates per run")->capture_default_str();
+    app.add_option("--tol", config.tol, "Stop when the train loss is <= tol")->capture_default_str();
+    app.add_option("--monte", config.n_monte, "Monte Carlo samples for the step size")->capture_default_str();
+    app.add_option("--step-size", config.step_size,
+                   "Fixed step size instead of 1/L-hat (0: Monte Carlo estimate)")->capture_default_str();
+    app.add_option("--precision", precision, "float64 (double) or float32 (float)")->capture_default_str();
+    app.add_option("--data", data, "CSV: header, numeric features, integer class last")->capture_default_str();
+  }
+
+  /// The validated experiment config (throws InputError).
+  ExperimentConfig resolve() {
+    config.precision = parse_precision(precision);
+    validate(config);
+    return config;
+  }
+};
+
+}  // namespace iht::cli

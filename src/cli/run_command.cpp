@@ -1,0 +1,157 @@
+// `ihtbatch run`: one run in detail, human-readable or --json.
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "ihtbatch/error.hpp"
+#include "ihtbatch/output.hpp"
+#include "ihtbatch/reference.hpp"
+#include "ihtbatch/seeds.hpp"
+#include "options.hpp"
+
+namespace iht::cli {
+namespace {
+
+struct RunFlags {
+  int sparsity = 0;
+  long run = -1;
+  uint64_t master_seed = 0;
+  uint64_t data_seed = 0, init_seed = 0, support_seed = 0;
+  std::string backend = "auto";
+  bool json = false, trace = false;
+};
+
+/// JSON numbers cannot be inf or nan: those become null.
+nlohmann::ordered_json number(double v) {
+  return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json numbers(const std::vector<double>& v) {
+  auto a = nlohmann::ordered_json::array();
+  for (double x : v) a.push_back(number(x));
+  return a;
+}
+
+void print_json(const RunResult& r, const RunDetail& d, const ExperimentConfig& c, const Dataset& data,
+                const std::string& backend) {
+  nlohmann::ordered_json j;
+  j["sparsity"] = r.spec.sparsity;
+  j["run"] = r.spec.run;
+  j["data_seed"] = r.spec.data_seed;
+  j["init_seed"] = r.spec.init_seed;
+  j["support_seed"] = r.spec.support_seed;
+  j["lipschitz"] = number(r.lipschitz);
+  j["step_size"] = number(r.step_size);
+  j["steps"] = r.steps;
+  j["stop"] = to_string(r.stop);
+  j["train_loss"] = number(r.train_loss);
+  j["train_acc"] = number(r.train_acc);
+  j["test_loss"] = number(r.test_loss);
+  j["test_acc"] = number(r.test_acc);
+  j["eps"] = nullptr;  // needs the paired dense run: see runs.csv of a sweep
+  j["ht_stable"] = r.ht_stable;
+  j["ht_margin"] = number(r.ht_margin);
+  j["grad_support_inf"] = number(r.grad_support_inf);
+  j["backend"] = backend;
+  j["config"] = {{"max_steps", c.max_steps}, {"tol", c.tol}, {"n_monte", c.n_monte},
+                 {"step_size", c.step_size > 0 ? nlohmann::ordered_json(c.step_size) : nlohmann::ordered_json("monte_carlo")},
+                 {"precision", to_string(c.precision)}, {"data", data.path}};
+  j["param_names"] = parameter_names(data.features, data.classes);
+  j["train_indices"] = d.train_indices;
+  j["test_indices"] = d.test_indices;
+  j["theta0"] = numbers(d.theta0);
+  j["theta"] = numbers(r.theta);
+  j["grad"] = numbers(d.grad);
+  if (!d.trace.train_loss.empty())
+    j["trace"] = {{"train_loss", numbers(d.trace.train_loss)},
+                  {"test_loss", numbers(d.trace.test_loss)},
+                  {"support_size", d.trace.support_size}};
+  std::cout << j.dump(1) << "\n";
+}
+
+void print_list(const char* label, const std::vector<int>& v) {
+  std::cout << label;
+  for (size_t i = 0; i < v.size(); ++i) std::cout << (i ? " " : "") << v[i];
+  std::cout << "\n";
+}
+
+void print_text(const RunResult& r, const RunDetail& d, const Dataset& data, const std::string& backend) {
+  const auto& s = r.spec;
+  std::cout << "run: s = " << s.sparsity << "   data seed " << s.data_seed << "   init seed " << s.init_seed
+            << "   support seed " << s.support_seed << "   (" << backend << ")\n";
+  std::cout << "split: " << d.train_indices.size() << " train / " << d.test_indices.size()
+            << " test samples (0-based data rows)\n";
+  print_list("  train: ", d.train_indices);
+  print_list("  test:  ", d.test_indices);
+  std::cout << std::setprecision(10);
+  std::cout << "L-hat = " << r.lipschitz << "   step size = " << r.step_size << "\n";
+  std::cout << "stopped by " << to_string(r.stop) << " after " << r.steps << " steps\n";
+  std::cout << "train loss " << r.train_loss << "   train acc " << r.train_acc << "\n";
+  std::cout << "test loss  " << r.test_loss << "   test acc  " << r.test_acc << "\n";
+  std::cout << "HT-stable: " << (r.ht_stable ? "yes" : "no") << "   margin " << r.ht_margin
+            << "   max |grad| on support " << r.grad_support_inf << "\n\n";
+  const auto names = parameter_names(data.features, data.classes);
+  std::cout << std::setw(6) << "param" << std::setw(18) << "theta0" << std::setw(18) << "theta*"
+            << std::setw(18) << "grad f(theta*)" << "\n";
+  for (size_t i = 0; i < names.size(); ++i)
+    std::cout << std::setw(6) << names[i] << std::setw(18) << d.theta0[i] << std::setw(18) << r.theta[i]
+              << std::setw(18) << d.grad[i] << "\n";
+}
+
+int run_one(RunFlags f, ExperimentFlags& flags, bool seeds_given) {
+  const ExperimentConfig config = flags.resolve();
+  const Dataset data = load_csv(flags.data);
+  const int n = data.parameters();
+  if (f.sparsity < 1 || f.sparsity > n)
+    throw InputError("--sparsity " + std::to_string(f.sparsity) + " is out of range 1.." + std::to_string(n));
+  RunSpec spec;
+  if (f.run >= 0) {
+    if (seeds_given) throw InputError("give either --run (with --seed) or the three seeds, not both");
+    spec = derive_run(f.master_seed, f.run, f.sparsity);
+  } else {
+    if (!seeds_given) throw InputError("give --data-seed, --init-seed and --support-seed (or --run R)");
+    spec = RunSpec{f.sparsity, 0, f.data_seed, f.init_seed, f.support_seed};
+  }
+  RunDetail detail;
+  RunResult result = reference_run(data, config, spec, &detail, f.trace);
+  auto backend = make_backend(f.backend, 1);
+  if (backend->name() != "reference") {
+    // The row comes from the chosen backend, as in a sweep; the detail around it
+    // (split, θ⁰, ∇f(θ*), trace) from the reference.
+    std::vector<RunResult> out;
+    Progress progress;
+    backend->run(data, config, {spec}, out, progress);
+    result = out.at(0);
+    detail.grad = reference_gradient(data, spec.data_seed, result.theta);
+  }
+  if (f.json)
+    print_json(result, detail, config, data, backend->name());
+  else
+    print_text(result, detail, data, backend->name());
+  return 0;
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+  auto* sub = app.add_subcommand("run", "One run in detail: split, theta0, step size, theta*, gradient, metrics");
+  auto f = std::make_shared<RunFlags>();
+  auto flags = std::make_shared<ExperimentFlags>();
+  sub->add_option("--sparsity", f->sparsity, "Sparsity s (1..n; n is dense)")->required();
+  auto* d = sub->add_option("--data-seed", f->data_seed, "Seed of the train/test split");
+  auto* i = sub->add_option("--init-seed", f->init_seed, "Seed of the initial values and the Monte Carlo step size");
+  auto* s = sub->add_option("--support-seed", f->support_seed, "Seed of the initial support");
+  d->needs(i, s);
+  i->needs(d, s);
+  s->needs(d, i);
+  sub->add_option("--run", f->run, "Instead of seeds: run index R of a sweep with --seed");
+  sub->add_option("--seed", f->master_seed, "Master seed of the sweep (with --run)")->capture_default_str();
+  sub->add_option("--backend", f->backend, "auto | reference")->capture_default_str();
+  sub->add_flag("--json", f->json, "Print JSON (keys as runs.csv, plus the arrays)");
+  sub->add_flag("--trace", f->trace, "Add the train/test loss and support size at every step");
+  flags->add_to(*sub);
+  return {sub, [=] { return run_one(*f, *flags, d->count() > 0); }};
+}
+
+}  // namespace iht::cli

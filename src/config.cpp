@@ -1,0 +1,35 @@
+#include "ihtbatch/config.hpp"
+
+#include <cmath>
+
+#include "ihtbatch/error.hpp"
+#include "ihtbatch/run.hpp"
+
+namespace iht {
+
+void validate(const ExperimentConfig& c) {
+  if (c.max_steps < 0) throw InputError("--max-steps must be >= 0, got " + std::to_string(c.max_steps));
+  if (!(c.tol >= 0) || !std::isfinite(c.tol)) throw InputError("--tol must be a finite number >= 0");
+  if (c.n_monte < 1) throw InputError("--monte must be >= 1, got " + std::to_string(c.n_monte));
+  if (!(c.step_size >= 0) || !std::isfinite(c.step_size))
+    throw InputError("--step-size must be a finite number > 0 (or 0 for the Monte Carlo estimate)");
+}
+
+std::string to_string(Precision p) { return p == Precision::kFloat64 ? "float64" : "float32"; }
+
+Precision parse_precision(const std::string& t) {
+  if (t == "double" || t == "float64") return Precision::kFloat64;
+  if (t == "float" || t == "float32") return Precision::kFloat32;
+  throw InputError("unknown precision '" + t + "' (expected double|float64|float|float32)");
+}
+
+std::string to_string(StopReason r) {
+  switch (r) {
+    case StopReason::kTol: return "tol";
+    case StopReason::kMaxSteps: return "max_steps";
+    case StopReason::kDiverged: return "diverged";
+  }
+  return "unknown";
+}
+
+}  // namespace iht

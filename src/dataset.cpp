@@ -1,0 +1,129 @@
+#include "ihtbatch/dataset.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "ihtbatch/error.hpp"
+
+namespace iht {
+namespace {
+
+constexpr int kMaxClasses = 1024;
+
+std::vector<std::string> split_fields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream ss(line);
+  std::string field;
+  while (std::getline(ss, field, ',')) fields.push_back(field);
+  if (!line.empty() && line.back() == ',') fields.emplace_back();
+  return fields;
+}
+
+std::string trim(const std::string& s) {
+  const auto begin = s.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return "";
+  const auto end = s.find_last_not_of(" \t\r");
+  return s.substr(begin, end - begin + 1);
+}
+
+[[noreturn]] void fail(const std::string& path, long line, const std::string& problem) {
+  std::string where = path;
+  if (line > 0) where += ":" + std::to_string(line);
+  throw InputError(where + ": " + problem);
+}
+
+double parse_number(const std::string& path, long line, const std::string& column,
+                    const std::string& text) {
+  const std::string t = trim(text);
+  if (t.empty()) fail(path, line, "column '" + column + "' is empty");
+  errno = 0;
+  char* end = nullptr;
+  const double v = std::strtod(t.c_str(), &end);
+  if (end != t.c_str() + t.size()) fail(path, line, "column '" + column + "': '" + t + "' is not a number");
+  if (!std::isfinite(v) || errno == ERANGE)
+    fail(path, line, "column '" + column + "': '" + t + "' is not a finite number");
+  return v;
+}
+
+}  // namespace
+
+Dataset load_csv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) fail(path, 0, std::string("cannot open file: ") + std::strerror(errno));
+  Dataset data;
+  data.path = path;
+
+  std::string line;
+  long line_no = 0;
+  std::vector<std::string> header;
+  while (header.empty() && std::getline(in, line)) {
+    ++line_no;
+    if (!trim(line).empty()) header = split_fields(line);
+  }
+  if (header.empty()) fail(path, 0, "empty file (expected a header row, then data rows)");
+  if (header.size() < 2)
+    fail(path, line_no, "header has " + std::to_string(header.size()) +
+                            " column; need at least one feature and the class label");
+  for (auto& h : header) h = trim(h);
+  const int columns = static_cast<int>(header.size());
+  data.features = columns - 1;
+  data.feature_names.assign(header.begin(), header.end() - 1);
+
+  int max_label = -1;
+  std::set<int> labels;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (trim(line).empty()) continue;
+    const auto fields = split_fields(line);
+    if (static_cast<int>(fields.size()) != columns)
+      fail(path, line_no, "expected " + std::to_string(columns) + " columns (as the header), found " +
+                              std::to_string(fields.size()));
+    for (int j = 0; j < data.features; ++j)
+      data.x.push_back(parse_number(path, line_no, header[j], fields[j]));
+    const double label = parse_number(path, line_no, header.back(), fields.back());
+    if (label < 0 || label != std::floor(label))
+      fail(path, line_no, "class label '" + trim(fields.back()) + "' is not a non-negative integer");
+    if (label >= kMaxClasses)
+      fail(path, line_no, "class label " + trim(fields.back()) + " is out of range (at most " +
+                              std::to_string(kMaxClasses - 1) + ")");
+    data.y.push_back(static_cast<int>(label));
+    labels.insert(static_cast<int>(label));
+    max_label = std::max(max_label, static_cast<int>(label));
+  }
+  data.samples = static_cast<int>(data.y.size());
+  if (data.samples == 0) fail(path, 0, "no data rows after the header");
+  if (labels.size() < 2)
+    fail(path, 0, "only one class (label " + std::to_string(max_label) +
+                      "); classification needs at least two");
+  data.classes = max_label + 1;
+  for (int k = 0; k < data.classes; ++k)
+    if (!labels.count(k))
+      fail(path, 0, "class " + std::to_string(k) + " has no samples (labels must be 0.." +
+                        std::to_string(data.classes - 1) + ", each present)");
+  if (data.train_size() < 1 || data.test_size() < 1)
+    fail(path, 0, std::to_string(data.samples) +
+                      " samples are too few for an 80/20 train/test split (need at least 2)");
+  return data;
+}
+
+std::vector<std::string> parameter_names(int features, int classes) {
+  const bool wide = features > 9 || classes > 9;
+  std::vector<std::string> names;
+  for (int i = 1; i <= features; ++i)
+    for (int j = 1; j <= classes; ++j)
+      names.push_back("w" + std::to_string(i) + (wide ? "_" : "") + std::to_string(j));
+  for (int j = 1; j <= classes; ++j) names.push_back("b" + std::to_string(j));
+  return names;
+}
+
+std::string default_data_path() {
+  if (const char* env = std::getenv("IHTBATCH_DATA")) return env;
+  return IHTBATCH_DEFAULT_DATA;
+}
+
+}  // namespace iht

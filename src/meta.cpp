@@ -1,0 +1,42 @@
+#include "ihtbatch/meta.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "ihtbatch/version.hpp"
+
+namespace iht {
+
+std::string meta_json(const SweepConfig& c, const Dataset& data, const SweepRecord& rec) {
+  nlohmann::ordered_json j;
+  j["program"] = "ihtbatch";
+  j["version"] = version();
+  j["git_commit"] = git_commit();
+  j["started_utc"] = rec.started_utc;
+  j["complete"] = rec.runs_done == rec.runs_planned;
+  j["runs_planned"] = rec.runs_planned;
+  j["runs_done"] = rec.runs_done;
+  j["backend"] = rec.backend;
+  j["device"] = rec.device;
+  j["precision"] = to_string(c.experiment.precision);
+  j["threads"] = c.threads;
+  j["data"] = {{"path", data.path},          {"samples", data.samples},
+               {"features", data.features},  {"classes", data.classes},
+               {"parameters", data.parameters()}, {"train", data.train_size()},
+               {"test", data.test_size()}};
+  j["sparsity"] = c.sparsities;
+  j["runs"] = c.runs;
+  j["dense"] = c.dense;
+  j["seed"] = c.seed;
+  j["max_steps"] = c.experiment.max_steps;
+  j["tol"] = c.experiment.tol;
+  j["n_monte"] = c.experiment.n_monte;
+  j["step_size"] = c.experiment.step_size > 0 ? nlohmann::ordered_json(c.experiment.step_size)
+                                              : nlohmann::ordered_json("monte_carlo");
+  j["wall_time_s"] = rec.wall_s;
+  j["runs_per_s"] = rec.wall_s > 0 ? rec.runs_done / rec.wall_s : 0.0;
+  j["run_steps"] = rec.total_steps;
+  j["run_steps_per_s"] = rec.wall_s > 0 ? rec.total_steps / rec.wall_s : 0.0;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace iht

@@ -1,0 +1,84 @@
+#include "ihtbatch/output.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+#include <stdexcept>
+
+namespace iht {
+
+std::string format_double(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
+void write_runs_csv(std::ostream& out, const std::vector<RunResult>& results,
+                    const std::vector<std::string>& param_names) {
+  out << "sparsity,run,data_seed,init_seed,support_seed,lipschitz,step_size,steps,stop,"
+         "train_loss,train_acc,test_loss,test_acc,eps,ht_stable,ht_margin,grad_support_inf";
+  for (const auto& name : param_names) out << ',' << name;
+  out << '\n';
+  for (const auto& r : results) {
+    if (r.steps < 0) continue;
+    const auto& s = r.spec;
+    out << s.sparsity << ',' << s.run << ',' << s.data_seed << ',' << s.init_seed << ','
+        << s.support_seed << ',' << format_double(r.lipschitz) << ',' << format_double(r.step_size)
+        << ',' << r.steps << ',' << to_string(r.stop) << ',' << format_double(r.train_loss) << ','
+        << format_double(r.train_acc) << ',' << format_double(r.test_loss) << ','
+        << format_double(r.test_acc) << ',' << format_double(r.eps) << ',' << (r.ht_stable ? 1 : 0)
+        << ',' << format_double(r.ht_margin) << ',' << format_double(r.grad_support_inf);
+    for (double t : r.theta) out << ',' << format_double(t);
+    out << '\n';
+  }
+}
+
+void write_summary_csv(std::ostream& out, const std::vector<LevelSummary>& levels) {
+  static const char* kStats[] = {"min", "q1", "median", "q3", "max"};
+  out << "sparsity,runs,frac_tol";
+  for (const auto& m : kSummaryMetrics)
+    for (const char* st : kStats) out << ',' << m << '_' << st;
+  out << ",frac_ht_stable\n";
+  for (const auto& l : levels) {
+    out << l.sparsity << ',' << l.runs << ',' << format_double(l.frac_tol);
+    for (const auto& five : l.metrics)
+      for (double v : five) out << ',' << format_double(v);
+    out << ',' << format_double(l.frac_ht_stable) << '\n';
+  }
+}
+
+void print_summary_table(std::ostream& out, const std::vector<LevelSummary>& levels, int parameters) {
+  // Medians of kSummaryMetrics, in the order printed.
+  out << "  level   runs  stop@tol  median: step size  steps  train loss  test loss  train acc  "
+         "test acc        eps  HT-stable\n";
+  for (const auto& l : levels) {
+    const std::string name = l.sparsity == parameters ? "dense" : "s=" + std::to_string(l.sparsity);
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "%7s %6ld %8.1f%% %17.4g %6.0f %11.4g %10.4g %9.1f%% %8.1f%% %10.3g %9.1f%%\n",
+                  name.c_str(), l.runs, 100 * l.frac_tol, l.metrics[0][2], l.metrics[1][2],
+                  l.metrics[2][2], l.metrics[3][2], 100 * l.metrics[4][2], 100 * l.metrics[5][2],
+                  l.metrics[6][2], 100 * l.frac_ht_stable);
+    out << line;
+  }
+}
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw std::runtime_error(tmp + ": cannot open for writing");
+    f << text;
+    f.flush();
+    if (!f) throw std::runtime_error(tmp + ": write failed (disk full?)");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw std::runtime_error(path + ": cannot rename " + tmp + " into place");
+}
+
+}  // namespace iht

@@ -1,0 +1,269 @@
+// The plain float64 reference of SPEC §3: obvious loops, one run at a time.
+#include "ihtbatch/reference.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "ihtbatch/philox.hpp"
+#include "parallel.hpp"
+
+namespace iht {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// A standardized split: x row-major (samples, features).
+struct Samples {
+  std::vector<double> x;
+  std::vector<int> y;
+  int count = 0;
+};
+
+struct Problem {
+  int d = 0, c = 0, n = 0;
+  Samples train, test;
+  std::vector<int> train_indices, test_indices;
+};
+
+Problem make_problem(const Dataset& data, uint64_t data_seed) {
+  Problem p;
+  p.d = data.features;
+  p.c = data.classes;
+  p.n = data.parameters();
+  const int m = data.train_size();
+  std::vector<int> perm(data.samples);
+  random_permutation(data_seed, Stream::kSplit, 0, perm.data(), data.samples, m);
+  p.train_indices.assign(perm.begin(), perm.begin() + m);
+  p.test_indices.assign(perm.begin() + m, perm.end());
+
+  std::vector<double> mean(p.d, 0.0), sd(p.d, 0.0);
+  for (int i : p.train_indices)
+    for (int f = 0; f < p.d; ++f) mean[f] += data.x[i * p.d + f];
+  for (int f = 0; f < p.d; ++f) mean[f] /= m;
+  for (int i : p.train_indices)
+    for (int f = 0; f < p.d; ++f) sd[f] += std::pow(data.x[i * p.d + f] - mean[f], 2);
+  for (int f = 0; f < p.d; ++f) {
+    sd[f] = std::sqrt(sd[f] / m);
+    if (sd[f] == 0.0) sd[f] = 1.0;  // a constant feature: centre it only
+  }
+  auto fill = [&](Samples& out, const std::vector<int>& rows) {
+    out.count = static_cast<int>(rows.size());
+    for (int i : rows) {
+      for (int f = 0; f < p.d; ++f) out.x.push_back((data.x[i * p.d + f] - mean[f]) / sd[f]);
+      out.y.push_back(data.y[i]);
+    }
+  };
+  fill(p.train, p.train_indices);
+  fill(p.test, p.test_indices);
+  return p;
+}
+
+/// Logits of one sample: z_j = b_j + Σ_i x_i w_ij, θ = [w (d×c, input-major), b].
+std::vector<double> logits(const Problem& p, const std::vector<double>& theta, const double* x) {
+  std::vector<double> z(p.c);
+  for (int j = 0; j < p.c; ++j) {
+    z[j] = theta[p.d * p.c + j];
+    for (int i = 0; i < p.d; ++i) z[j] += x[i] * theta[i * p.c + j];
+  }
+  return z;
+}
+
+/// Mean softmax cross-entropy over `s`; adds its gradient into *grad when given.
+double loss(const Problem& p, const Samples& s, const std::vector<double>& theta,
+            std::vector<double>* grad = nullptr) {
+  if (grad) grad->assign(p.n, 0.0);
+  double total = 0.0;
+  for (int k = 0; k < s.count; ++k) {
+    const double* x = &s.x[k * p.d];
+    const std::vector<double> z = logits(p, theta, x);
+    const double zmax = *std::max_element(z.begin(), z.end());
+    double sum = 0.0;
+    for (double zj : z) sum += std::exp(zj - zmax);
+    const double lse = zmax + std::log(sum);
+    total += lse - z[s.y[k]];
+    if (!grad) continue;
+    for (int j = 0; j < p.c; ++j) {
+      const double g = (std::exp(z[j] - lse) - (j == s.y[k] ? 1.0 : 0.0)) / s.count;
+      for (int i = 0; i < p.d; ++i) (*grad)[i * p.c + j] += x[i] * g;
+      (*grad)[p.d * p.c + j] += g;
+    }
+  }
+  return total / s.count;
+}
+
+double accuracy(const Problem& p, const Samples& s, const std::vector<double>& theta) {
+  int correct = 0;
+  for (int k = 0; k < s.count; ++k) {
+    const std::vector<double> z = logits(p, theta, &s.x[k * p.d]);
+    // max_element returns the first maximum: ties go to the smaller class.
+    correct += (std::max_element(z.begin(), z.end()) - z.begin()) == s.y[k];
+  }
+  return static_cast<double>(correct) / s.count;
+}
+
+/// H_s: keep the s largest |v_i|, ties to the smaller index (stable sort).
+std::vector<double> hard_threshold(const std::vector<double>& v, int s) {
+  auto magnitude = [&](int i) { return std::isnan(v[i]) ? kInf : std::fabs(v[i]); };
+  std::vector<int> order(v.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return magnitude(a) > magnitude(b); });
+  std::vector<double> out(v.size(), 0.0);
+  for (int k = 0; k < s && k < static_cast<int>(v.size()); ++k) out[order[k]] = v[order[k]];
+  return out;
+}
+
+/// θ with U(−a, a) values, zeroed outside s random indices (SPEC §3.3–3.4).
+std::vector<double> sparse_uniform(const Problem& p, int s, uint64_t value_seed, Stream values,
+                                   uint64_t support_seed, Stream support, uint32_t substream) {
+  const double a = 1.0 / std::sqrt(static_cast<double>(p.d));
+  std::vector<double> theta(p.n);
+  for (int i = 0; i < p.n; ++i) theta[i] = uniform_symmetric(value_seed, values, substream, i, a);
+  if (s < p.n) {
+    std::vector<int> perm(p.n);
+    random_permutation(support_seed, support, substream, perm.data(), p.n, s);
+    std::vector<bool> keep(p.n, false);
+    for (int k = 0; k < s; ++k) keep[perm[k]] = true;
+    for (int i = 0; i < p.n; ++i)
+      if (!keep[i]) theta[i] = 0.0;
+  }
+  return theta;
+}
+
+double norm2(const std::vector<double>& a, const std::vector<double>& b) {
+  double sum = 0.0;
+  for (size_t i = 0; i < a.size(); ++i) sum += (a[i] - b[i]) * (a[i] - b[i]);
+  return std::sqrt(sum);
+}
+
+/// L̂ = max_j ‖∇f(θ̃) − ∇f(θʲ)‖ / ‖θ̃ − θʲ‖ (SPEC §3.5).
+double estimate_lipschitz(const Problem& p, int s, uint64_t init_seed, int n_monte) {
+  double best = 0.0;
+  for (int j = 0; j < n_monte; ++j) {
+    const auto sub = static_cast<uint32_t>(j);
+    const std::vector<double> theta =
+        sparse_uniform(p, s, init_seed, Stream::kMonteValues, init_seed, Stream::kMonteSupport, sub);
+    double delta = kInf;
+    for (double t : theta)
+      if (t != 0.0) delta = std::min(delta, std::fabs(t));
+    std::vector<double> moved(p.n);
+    for (int i = 0; i < p.n; ++i)
+      moved[i] = theta[i] + delta * standard_normal(init_seed, Stream::kMonteNormal, sub, i);
+    const std::vector<double> tilde = hard_threshold(moved, s);
+    std::vector<double> g1, g2;
+    loss(p, p.train, tilde, &g1);
+    loss(p, p.train, theta, &g2);
+    const double ratio = norm2(g1, g2) / norm2(tilde, theta);
+    if (std::isfinite(ratio)) best = std::max(best, ratio);
+  }
+  return best;
+}
+
+void final_metrics(const Problem& p, const std::vector<double>& theta,
+                   const std::vector<double>& grad, RunResult& r) {
+  r.train_acc = accuracy(p, p.train, theta);
+  r.test_loss = loss(p, p.test, theta);
+  r.test_acc = accuracy(p, p.test, theta);
+  double min_kept = kInf, max_grad_out = 0.0, max_grad_in = 0.0;
+  bool any_out = false;
+  for (int i = 0; i < p.n; ++i) {
+    if (theta[i] != 0.0) {
+      min_kept = std::min(min_kept, std::fabs(theta[i]));
+      max_grad_in = std::max(max_grad_in, std::fabs(grad[i]));
+    } else {
+      any_out = true;
+      max_grad_out = std::max(max_grad_out, std::fabs(grad[i]));
+    }
+  }
+  r.ht_margin = any_out ? min_kept - r.step_size * max_grad_out : kInf;
+  r.ht_stable = r.ht_margin >= 0;
+  r.grad_support_inf = max_grad_in;
+}
+
+int count_nonzero(const std::vector<double>& v) {
+  return static_cast<int>(std::count_if(v.begin(), v.end(), [](double t) { return t != 0.0; }));
+}
+
+class ReferenceBackend final : public Backend {
+ public:
+  explicit ReferenceBackend(int threads) : threads_(threads) {}
+  std::string name() const override { return "reference"; }
+  std::string device() const override { return "cpu (" + std::to_string(resolve_threads(threads_)) + " threads)"; }
+  void run(const Dataset& data, const ExperimentConfig& config, const std::vector<RunSpec>& specs,
+           std::vector<RunResult>& results, Progress& progress) override {
+    results.assign(specs.size(), RunResult{});
+    parallel_for(specs.size(), threads_, progress, [&](size_t i) {
+      results[i] = reference_run(data, config, specs[i]);
+    });
+  }
+
+ private:
+  int threads_;
+};
+
+}  // namespace
+
+RunResult reference_run(const Dataset& data, const ExperimentConfig& config, const RunSpec& spec,
+                        RunDetail* detail, bool want_trace) {
+  const Problem p = make_problem(data, spec.data_seed);
+  const int s = spec.sparsity;
+  RunResult r;
+  r.spec = spec;
+  r.lipschitz = estimate_lipschitz(p, s, spec.init_seed, config.n_monte);
+  r.step_size = config.step_size > 0 ? config.step_size : 1.0 / r.lipschitz;
+
+  std::vector<double> theta =
+      sparse_uniform(p, s, spec.init_seed, Stream::kInitValues, spec.support_seed, Stream::kSupport, 0);
+  if (detail) {
+    detail->train_indices = p.train_indices;
+    detail->test_indices = p.test_indices;
+    detail->theta0 = theta;
+  }
+  std::vector<double> grad;
+  long k = 0;
+  for (;; ++k) {
+    const double f = loss(p, p.train, theta, &grad);
+    if (detail && want_trace) {
+      detail->trace.train_loss.push_back(f);
+      detail->trace.test_loss.push_back(loss(p, p.test, theta));
+      detail->trace.support_size.push_back(count_nonzero(theta));
+    }
+    r.train_loss = f;
+    if (f <= config.tol) { r.stop = StopReason::kTol; break; }
+    if (k == config.max_steps) { r.stop = StopReason::kMaxSteps; break; }
+    if (!std::isfinite(f)) { r.stop = StopReason::kDiverged; break; }
+    std::vector<double> step(p.n);
+    for (int i = 0; i < p.n; ++i) step[i] = theta[i] - r.step_size * grad[i];
+    theta = hard_threshold(step, s);
+  }
+  r.steps = k;
+  r.theta = theta;
+  final_metrics(p, theta, grad, r);
+  if (detail) detail->grad = grad;
+  return r;
+}
+
+double reference_loss(const Dataset& data, uint64_t data_seed, const std::vector<double>& theta) {
+  const Problem p = make_problem(data, data_seed);
+  return loss(p, p.train, theta);
+}
+
+std::vector<double> reference_hard_threshold(const std::vector<double>& v, int s) {
+  return hard_threshold(v, s);
+}
+
+std::vector<double> reference_gradient(const Dataset& data, uint64_t data_seed,
+                                       const std::vector<double>& theta) {
+  const Problem p = make_problem(data, data_seed);
+  std::vector<double> grad;
+  loss(p, p.train, theta, &grad);
+  return grad;
+}
+
+std::unique_ptr<Backend> make_reference_backend(int threads) {
+  return std::make_unique<ReferenceBackend>(threads);
+}
+
+}  // namespace iht

@@ -1,0 +1,75 @@
+#include "ihtbatch/sweep.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "ihtbatch/error.hpp"
+#include "ihtbatch/seeds.hpp"
+
+namespace iht {
+
+std::vector<int> parse_sparsity_list(const std::string& text) {
+  auto bad = [&](const std::string& why) {
+    return InputError("--sparsity '" + text + "': " + why + " (expected e.g. 1-14 or 3,5,7)");
+  };
+  auto number = [&](const std::string& t) {
+    if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos || t.size() > 6)
+      throw bad("'" + t + "' is not a positive integer");
+    return std::stoi(t);
+  };
+  std::set<int> levels;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    const auto dash = item.find('-');
+    if (dash == std::string::npos) {
+      levels.insert(number(item));
+    } else {
+      const int lo = number(item.substr(0, dash)), hi = number(item.substr(dash + 1));
+      if (lo > hi) throw bad("range " + item + " is empty");
+      for (int s = lo; s <= hi; ++s) levels.insert(s);
+    }
+  }
+  if (levels.empty()) throw bad("no sparsity level");
+  return {levels.begin(), levels.end()};
+}
+
+void validate(const SweepConfig& c, const Dataset& data) {
+  validate(c.experiment);
+  const int n = data.parameters();
+  for (int s : c.sparsities)
+    if (s < 1 || s >= n)
+      throw InputError("--sparsity " + std::to_string(s) + " is out of range: sparse levels are 1.." +
+                       std::to_string(n - 1) + " for " + std::to_string(n) +
+                       " parameters (the dense baseline s = " + std::to_string(n) + " comes with --dense)");
+  if (c.runs < 1) throw InputError("--runs must be >= 1, got " + std::to_string(c.runs));
+  if (c.threads < 0) throw InputError("--threads must be >= 0 (0: all cores)");
+  if (c.sparsities.empty() && !c.dense) throw InputError("nothing to run: no sparsity level and --no-dense");
+}
+
+std::vector<RunSpec> plan_sweep(const SweepConfig& c, const Dataset& data) {
+  std::vector<int> levels = c.sparsities;
+  std::sort(levels.begin(), levels.end());
+  if (c.dense) levels.push_back(data.parameters());
+  std::vector<RunSpec> specs;
+  specs.reserve(levels.size() * c.runs);
+  for (int s : levels)
+    for (long r = 0; r < c.runs; ++r) specs.push_back(derive_run(c.seed, r, s));
+  return specs;
+}
+
+void pair_with_dense(std::vector<RunResult>& results, int parameters) {
+  std::unordered_map<long, double> dense_loss;
+  for (const auto& r : results)
+    if (r.spec.sparsity == parameters && r.steps >= 0) dense_loss[r.spec.run] = r.train_loss;
+  for (auto& r : results) {
+    const auto it = dense_loss.find(r.spec.run);
+    r.eps = it == dense_loss.end() ? std::numeric_limits<double>::quiet_NaN() : r.train_loss - it->second;
+  }
+}
+
+}  // namespace iht

@@ -1,0 +1,102 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "ihtbatch/dataset.hpp"
+#include "ihtbatch/error.hpp"
+
+using namespace iht;
+
+namespace {
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+/// Loading `text` must fail with a message containing every fragment.
+void expect_error(const std::string& name, const std::string& text,
+                  std::initializer_list<std::string> fragments) {
+  const std::string path = write_temp(name, text);
+  try {
+    load_csv(path);
+    FAIL() << name << ": loaded without error";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find(path), std::string::npos) << msg;
+    for (const auto& f : fragments) EXPECT_NE(msg.find(f), std::string::npos) << "'" << f << "' not in: " << msg;
+  }
+}
+
+}  // namespace
+
+TEST(Dataset, IrisHasFishersValues) {
+  const Dataset d = load_csv(IHTBATCH_TEST_DATA);
+  EXPECT_EQ(d.samples, 150);
+  EXPECT_EQ(d.features, 4);
+  EXPECT_EQ(d.classes, 3);
+  EXPECT_EQ(d.parameters(), 15);
+  EXPECT_EQ(d.train_size(), 120);
+  EXPECT_EQ(d.test_size(), 30);
+  // Samples 35 and 38 (1-based), which some copies get wrong.
+  EXPECT_DOUBLE_EQ(d.x[34 * 4 + 3], 0.2);
+  EXPECT_DOUBLE_EQ(d.x[37 * 4 + 1], 3.6);
+  EXPECT_DOUBLE_EQ(d.x[37 * 4 + 2], 1.4);
+  int per_class[3] = {0, 0, 0};
+  for (int y : d.y) per_class[y]++;
+  EXPECT_EQ(per_class[0], 50);
+  EXPECT_EQ(per_class[1], 50);
+  EXPECT_EQ(per_class[2], 50);
+}
+
+TEST(Dataset, ParameterNamesFollowThetaOrder) {
+  const auto names = parameter_names(4, 3);
+  ASSERT_EQ(names.size(), 15u);
+  EXPECT_EQ(names[0], "w11");
+  EXPECT_EQ(names[1], "w12");
+  EXPECT_EQ(names[3], "w21");
+  EXPECT_EQ(names[11], "w43");
+  EXPECT_EQ(names[12], "b1");
+  EXPECT_EQ(names[14], "b3");
+  EXPECT_EQ(parameter_names(10, 2)[2], "w2_1");
+}
+
+TEST(Dataset, AcceptsCrlfAndBlankLines) {
+  const Dataset d = load_csv(write_temp("ok.csv", "a,b,label\r\n1,2,0\r\n\r\n3,4,1\r\n5,6,1\r\n"));
+  EXPECT_EQ(d.samples, 3);
+  EXPECT_EQ(d.features, 2);
+  EXPECT_EQ(d.classes, 2);
+}
+
+TEST(Dataset, MissingFile) {
+  try {
+    load_csv("/nonexistent/dir/x.csv");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/dir/x.csv: cannot open file"), std::string::npos);
+  }
+}
+
+TEST(Dataset, EmptyFile) { expect_error("empty.csv", "", {"empty file"}); }
+TEST(Dataset, HeaderOnly) { expect_error("header.csv", "a,b,y\n", {"no data rows"}); }
+TEST(Dataset, WrongColumnCount) {
+  expect_error("cols.csv", "a,b,y\n1,2,0\n1,2\n", {":3:", "expected 3 columns", "found 2"});
+}
+TEST(Dataset, NonNumericValue) { expect_error("nonnum.csv", "a,b,y\n1,2,0\n1,x,1\n", {":3:", "'x' is not a number"}); }
+TEST(Dataset, NanValue) { expect_error("nan.csv", "a,b,y\n1,nan,0\n1,2,1\n", {":2:", "not a finite number"}); }
+TEST(Dataset, InfValue) { expect_error("inf.csv", "a,b,y\n1,2,0\ninf,2,1\n", {":3:", "not a finite number"}); }
+TEST(Dataset, EmptyField) { expect_error("emptyfield.csv", "a,b,y\n1,,0\n1,2,1\n", {":2:", "is empty"}); }
+TEST(Dataset, OneClassOnly) { expect_error("oneclass.csv", "a,y\n1,0\n2,0\n3,0\n", {"only one class"}); }
+TEST(Dataset, NegativeLabel) { expect_error("neg.csv", "a,y\n1,0\n2,-1\n", {":3:", "not a non-negative integer"}); }
+TEST(Dataset, FractionalLabel) { expect_error("frac.csv", "a,y\n1,0\n2,1.5\n", {":3:", "not a non-negative integer"}); }
+TEST(Dataset, HugeLabel) { expect_error("huge.csv", "a,y\n1,0\n2,5000\n", {":3:", "out of range"}); }
+TEST(Dataset, MissingClass) { expect_error("gap.csv", "a,y\n1,0\n2,2\n3,2\n", {"class 1 has no samples"}); }
+TEST(Dataset, TooFewSamplesForASplit) { expect_error("tiny.csv", "a,y\n1,1\n", {"only one class"}); }
+TEST(Dataset, TooFewSamplesWithTwoClasses) {
+  // Two samples split 1/1: the smallest split that works.
+  EXPECT_EQ(load_csv(write_temp("two.csv", "a,y\n1,0\n2,1\n")).train_size(), 1);
+}
+TEST(Dataset, NoFeatureColumn) { expect_error("nofeat.csv", "y\n0\n1\n", {"need at least one feature"}); }
