@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 
+#include "ihtbatch/error.hpp"
 #include "ihtbatch/philox.hpp"
 #include "parallel.hpp"
 
@@ -193,6 +194,8 @@ class ReferenceBackend final : public Backend {
   std::string device() const override { return "cpu (" + std::to_string(resolve_threads(threads_)) + " threads)"; }
   void run(const Dataset& data, const ExperimentConfig& config, const std::vector<RunSpec>& specs,
            std::vector<RunResult>& results, Progress& progress) override {
+    if (config.precision != Precision::kFloat64)
+      throw InputError("the reference backend computes in float64 only (--precision float64)");
     results.assign(specs.size(), RunResult{});
     parallel_for(specs.size(), threads_, progress, [&](size_t i) {
       results[i] = reference_run(data, config, specs[i]);

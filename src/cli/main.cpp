@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   const std::vector<iht::cli::Command> commands = {iht::cli::add_sweep_command(app),
                                                    iht::cli::add_run_command(app),
+                                                   iht::cli::add_compare_command(app),
                                                    iht::cli::add_supports_command(app)};
   try {
     app.parse(argc, argv);

@@ -147,7 +147,7 @@ Command add_run_command(CLI::App& app) {
   s->needs(d, i);
   sub->add_option("--run", f->run, "Instead of seeds: run index R of a sweep with --seed");
   sub->add_option("--seed", f->master_seed, "Master seed of the sweep (with --run)")->capture_default_str();
-  sub->add_option("--backend", f->backend, "auto | reference")->capture_default_str();
+  sub->add_option("--backend", f->backend, "auto | gpu | cpu | reference")->capture_default_str();
   sub->add_flag("--json", f->json, "Print JSON (keys as runs.csv, plus the arrays)");
   sub->add_flag("--trace", f->trace, "Add the train/test loss and support size at every step");
   flags->add_to(*sub);

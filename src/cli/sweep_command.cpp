@@ -128,7 +128,7 @@ Command add_sweep_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--seed", config->seed, "Master seed")->capture_default_str();
   sub->add_option("--threads", config->threads, "CPU threads (0: all cores)")->capture_default_str();
-  sub->add_option("--backend", config->backend, "auto | reference")->capture_default_str();
+  sub->add_option("--backend", config->backend, "auto | gpu | cpu | reference")->capture_default_str();
   sub->add_option("--out", config->out, "Output directory")->capture_default_str();
   flags->add_to(*sub);
   return {sub, [=] { return run_sweep(*config, *flags, *sparsity); }};

@@ -1,0 +1,55 @@
+// The CPU warp engine: each thread plays one warp at a time (CpuWarp), taking
+// the next run from a shared counter.
+#include <vector>
+
+#include "ihtbatch/engines.hpp"
+#include "iht_warp.hpp"
+#include "parallel.hpp"
+#include "warp_cpu.hpp"
+#include "warp_host.hpp"
+
+namespace iht {
+namespace {
+
+template <class T>
+warp::WarpResult run_one(const warp::WarpProblem& p, const RunSpec& spec, std::vector<double>& buffer) {
+  buffer.resize(warp::scratch_bytes<T>(p) / sizeof(double) + 8);
+  const auto scratch = warp::carve_scratch<T>(p, reinterpret_cast<unsigned char*>(buffer.data()));
+  warp::WarpResult result{};
+  result.steps = -1;
+  const warp::CpuWarp w;
+  if (p.d == 4 && p.c == 3)
+    warp::iht_run(w, warp::FixedShape<4, 3>{}, p, warp::to_warp(spec), scratch, &result);
+  else
+    warp::iht_run(w, warp::DynamicShape{p.d, p.c, p.n}, p, warp::to_warp(spec), scratch, &result);
+  return result;
+}
+
+class CpuWarpBackend final : public Backend {
+ public:
+  explicit CpuWarpBackend(int threads) : threads_(threads) {}
+  std::string name() const override { return "cpu"; }
+  std::string device() const override {
+    return "cpu warp engine (" + std::to_string(resolve_threads(threads_)) + " threads)";
+  }
+  void run(const Dataset& data, const ExperimentConfig& config, const std::vector<RunSpec>& specs,
+           std::vector<RunResult>& results, Progress& progress) override {
+    const warp::WarpProblem p = warp::make_problem(data, config);
+    results.assign(specs.size(), RunResult{});
+    const bool single = config.precision == Precision::kFloat32;
+    parallel_for(specs.size(), threads_, progress, [&](size_t i) {
+      thread_local std::vector<double> buffer;
+      const warp::WarpResult r = single ? run_one<float>(p, specs[i], buffer) : run_one<double>(p, specs[i], buffer);
+      results[i] = warp::to_run_result(r, specs[i], p.n);
+    });
+  }
+
+ private:
+  int threads_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend(int threads) { return std::make_unique<CpuWarpBackend>(threads); }
+
+}  // namespace iht

@@ -1,0 +1,323 @@
+#pragma once
+// One IHT run (SPEC §3) computed by one 32-lane warp. Written once over the
+// warp abstraction W (CpuWarp or GpuWarp): per-lane code sits inside
+// w.each(...), where lane l owns training samples l, l+32, …; collectives
+// (w.sum, w.ballot) combine lanes; everything else is uniform across lanes.
+// Precision T is double (matches the reference) or float.
+#include <cmath>
+#include <cstdint>
+
+#include "fast_math.hpp"
+#include "ihtbatch/philox.hpp"
+#include "warp_problem.hpp"
+
+// GCC's unrolling of the dynamic shape's run-time-bounded loops (bounded by
+// kMaxParams only) raises false alarms about indices it can prove unreachable.
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#endif
+
+namespace iht::warp {
+
+// Loops over features, classes and parameters unroll completely for a fixed
+// shape: θ stays in registers on the GPU, and the CPU lane loops vectorize.
+#if defined(__CUDA_ARCH__)
+#define IHT_UNROLL _Pragma("unroll")
+#elif defined(__CUDACC__)
+#define IHT_UNROLL
+#else
+#define IHT_UNROLL _Pragma("GCC unroll 32")
+#endif
+
+/// A run's split in the warp's scratch: x (d, padded) feature-major.
+template <class T>
+struct SplitView {
+  const T* x;
+  const int* y;
+  int count, stride;
+};
+
+/// Draws the split (SPEC §3.1) and writes both parts standardized with the
+/// training mean and population sd (§3.2) into scratch. Lane l writes exactly
+/// the samples it later reads, so no barrier is needed after the writes.
+template <class W, class T>
+IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, const WarpScratch<T>& s) {
+  w.single([&] { random_permutation(data_seed, Stream::kSplit, 0, s.perm, p.samples, p.m_train); });
+  double mean[kMaxFeatures], inv_sd[kMaxFeatures];
+  typename W::template Lanes<double> acc;
+  for (int f = 0; f < p.d; ++f) {
+    w.each([&](int l) {
+      acc[l] = 0.0;
+      for (int k = l; k < p.m_train; k += kWarpWidth) acc[l] += p.x[s.perm[k] * p.d + f];
+    });
+    mean[f] = w.sum(acc) / p.m_train;
+    w.each([&](int l) {
+      acc[l] = 0.0;
+      for (int k = l; k < p.m_train; k += kWarpWidth) {
+        const double dev = p.x[s.perm[k] * p.d + f] - mean[f];
+        acc[l] += dev * dev;
+      }
+    });
+    const double sd = sqrt(w.sum(acc) / p.m_train);
+    inv_sd[f] = sd > 0.0 ? 1.0 / sd : 1.0;  // a constant feature: centre it only
+  }
+  auto write = [&](T* x, int* y, int first, int count) {
+    const int stride = padded(count);
+    w.each([&](int l) {
+      for (int k = l; k < stride; k += kWarpWidth) {
+        const bool valid = k < count;
+        const int row = valid ? s.perm[first + k] : 0;
+        for (int f = 0; f < p.d; ++f)
+          x[f * stride + k] = valid ? static_cast<T>((p.x[row * p.d + f] - mean[f]) * inv_sd[f]) : T(0);
+        y[k] = valid ? p.y[row] : -1;
+      }
+    });
+  };
+  write(s.train_x, s.train_y, 0, p.m_train);
+  write(s.test_x, s.test_y, p.m_train, p.m_test);
+}
+
+/// f(θ) = mean softmax cross-entropy over the split; with kGrad also ∇f.
+/// Per chunk of 32 samples each lane handles one sample; logsumexp products
+/// are accumulated per lane and their log taken every 8 chunks (the sum of
+/// c exponentials is in [1, c], so 8 of them cannot overflow even in float).
+template <bool kGrad, class W, class T, class Shape>
+IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta_in, const SplitView<T>& data, T* grad) {
+  const int d = shape.d, c = shape.c, n = shape.n;
+  T theta[kMaxParams];  // a private copy: provably not aliased, so it stays in registers
+  IHT_UNROLL
+  for (int i = 0; i < n; ++i) theta[i] = theta_in[i];
+  const T* const xs = data.x;
+  const int* const ys = data.y;
+  const int stride = data.stride;
+  typename W::template Lanes<T> g[kGrad ? kMaxParams : 1];
+  typename W::template Lanes<T> loss_acc, prod;
+  w.each([&](int l) {
+    loss_acc[l] = T(0);
+    prod[l] = T(1);
+    if constexpr (kGrad) {
+      IHT_UNROLL
+      for (int i = 0; i < n; ++i) g[i][l] = T(0);
+    }
+  });
+  const int chunks = data.stride / kWarpWidth;
+  for (int k = 0; k < chunks; ++k) {
+    w.each([&](int l) {
+      const int idx = k * kWarpWidth + l;
+      const int y = ys[idx];
+      const bool valid = y >= 0;
+      T x[kMaxFeatures];
+      IHT_UNROLL
+      for (int f = 0; f < d; ++f) x[f] = xs[f * stride + idx];
+      T z[kMaxClasses];
+      T zmax = T(0), zy = T(0);
+      IHT_UNROLL
+      for (int j = 0; j < c; ++j) {
+        T acc = theta[d * c + j];
+        IHT_UNROLL
+        for (int f = 0; f < d; ++f) acc += x[f] * theta[f * c + j];
+        z[j] = acc;
+        zmax = j == 0 || acc > zmax ? acc : zmax;  // a NaN in z[0] sticks
+      }
+      T e[kMaxClasses];
+      T sum = T(0);
+      IHT_UNROLL
+      for (int j = 0; j < c; ++j) {
+        e[j] = exp_nonpositive(z[j] - zmax);
+        sum += e[j];
+        zy = j == y ? z[j] : zy;
+      }
+      prod[l] *= valid ? sum : T(1);
+      loss_acc[l] += valid ? zmax - zy : T(0);
+      if constexpr (kGrad) {
+        const T inv = T(1) / sum;
+        IHT_UNROLL
+        for (int j = 0; j < c; ++j) {
+          T r = e[j] * inv - (j == y ? T(1) : T(0));
+          r = valid ? r : T(0);
+          g[d * c + j][l] += r;
+          IHT_UNROLL
+          for (int f = 0; f < d; ++f) g[f * c + j][l] += x[f] * r;
+        }
+      }
+    });
+    if ((k & 7) == 7 || k == chunks - 1)
+      w.each([&](int l) {
+        loss_acc[l] += log_positive(prod[l]);
+        prod[l] = T(1);
+      });
+  }
+  const T inv_m = T(1) / static_cast<T>(data.count);
+  if constexpr (kGrad) {
+    IHT_UNROLL
+    for (int i = 0; i < n; ++i) grad[i] = w.sum(g[i]) * inv_m;
+  }
+  return w.sum(loss_acc) * inv_m;
+}
+
+/// Fraction of the split classified right: argmax of z, ties to the smaller class.
+template <class W, class T, class Shape>
+IHT_HD double accuracy(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data) {
+  const int d = shape.d, c = shape.c;
+  typename W::template Lanes<T> correct;
+  w.each([&](int l) {
+    correct[l] = T(0);
+    for (int idx = l; idx < data.stride; idx += kWarpWidth) {
+      int best = 0;
+      T best_z = T(0);
+      for (int j = 0; j < c; ++j) {
+        T z = theta[d * c + j];
+        for (int f = 0; f < d; ++f) z += data.x[f * data.stride + idx] * theta[f * c + j];
+        if (j == 0 || z > best_z) {
+          best_z = z;
+          best = j;
+        }
+      }
+      correct[l] += best == data.y[idx] ? T(1) : T(0);  // padding has y = −1
+    }
+  });
+  return static_cast<double>(w.sum(correct)) / data.count;
+}
+
+/// out = H_s(v): lane i ranks v_i by (|v| descending, index ascending) against
+/// all n entries; a ballot of rank < s is the kept set. NaN counts as +inf.
+template <class W, class T, class Shape>
+IHT_HD void hard_threshold(const W& w, const Shape& shape, const T* v, int s, T* out) {
+  const int n = shape.n;
+  T mag[kMaxParams];
+  IHT_UNROLL
+  for (int i = 0; i < n; ++i) mag[i] = v[i] != v[i] ? T(INFINITY) : (v[i] < T(0) ? -v[i] : v[i]);
+  typename W::template Lanes<int> keep;
+  w.each([&](int l) {
+    T mine = T(0);
+    IHT_UNROLL
+    for (int j = 0; j < n; ++j) mine = j == l ? mag[j] : mine;
+    int rank = 0;
+    IHT_UNROLL
+    for (int j = 0; j < n; ++j) rank += (mag[j] > mine) | ((mag[j] == mine) & (j < l));
+    keep[l] = (l < n) & (rank < s);
+  });
+  const uint32_t mask = w.ballot(keep);
+  IHT_UNROLL
+  for (int i = 0; i < n; ++i) out[i] = (mask >> i) & 1u ? v[i] : T(0);
+}
+
+/// θ with U(−a, a) entries, a = 1/√d, zeroed outside s random indices
+/// (SPEC §3.3–3.4; also the Monte Carlo draws of §3.5 with other streams).
+template <class T, class Shape>
+IHT_HD void sparse_uniform(const Shape& shape, int s, uint64_t value_seed, Stream values, uint64_t support_seed,
+                           Stream support, uint32_t substream, T* theta) {
+  const int n = shape.n;
+  const double a = 1.0 / sqrt(static_cast<double>(shape.d));
+  for (int i = 0; i < n; ++i)
+    theta[i] = static_cast<T>(uniform_symmetric(value_seed, values, substream, static_cast<uint32_t>(i), a));
+  if (s >= n) return;
+  int perm[kMaxParams];
+  random_permutation(support_seed, support, substream, perm, n, s);
+  uint32_t kept = 0;
+  for (int k = 0; k < s; ++k) kept |= 1u << perm[k];
+  for (int i = 0; i < n; ++i) theta[i] = (kept >> i) & 1u ? theta[i] : T(0);
+}
+
+/// L̂ = max over Monte Carlo samples of ‖∇f(θ̃) − ∇f(θʲ)‖ / ‖θ̃ − θʲ‖ (SPEC §3.5).
+template <class W, class T, class Shape>
+IHT_HD T estimate_lipschitz(const W& w, const Shape& shape, const WarpProblem& p, int s, uint64_t init_seed,
+                            const SplitView<T>& train) {
+  const int n = shape.n;
+  T best = T(0);
+  for (int j = 0; j < p.n_monte; ++j) {
+    const auto sub = static_cast<uint32_t>(j);
+    T theta[kMaxParams], moved[kMaxParams], tilde[kMaxParams], g1[kMaxParams], g2[kMaxParams];
+    sparse_uniform(shape, s, init_seed, Stream::kMonteValues, init_seed, Stream::kMonteSupport, sub, theta);
+    T delta = T(INFINITY);
+    for (int i = 0; i < n; ++i) {
+      const T m = theta[i] < T(0) ? -theta[i] : theta[i];
+      delta = theta[i] != T(0) && m < delta ? m : delta;
+    }
+    for (int i = 0; i < n; ++i)
+      moved[i] = theta[i] + delta * static_cast<T>(standard_normal(init_seed, Stream::kMonteNormal, sub, i));
+    hard_threshold(w, shape, moved, s, tilde);
+    loss_and_grad<true>(w, shape, tilde, train, g1);
+    loss_and_grad<true>(w, shape, theta, train, g2);
+    T dg = T(0), dt = T(0);
+    for (int i = 0; i < n; ++i) {
+      dg += (g1[i] - g2[i]) * (g1[i] - g2[i]);
+      dt += (tilde[i] - theta[i]) * (tilde[i] - theta[i]);
+    }
+    const T ratio = sqrt(dg) / sqrt(dt);
+    best = ratio > best && ratio < T(INFINITY) ? ratio : best;
+  }
+  return best;
+}
+
+/// The whole run: split, θ⁰, step size, IHT until tol / max_steps / divergence,
+/// final metrics. Lane 0 writes *out.
+template <class W, class T, class Shape>
+IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const WarpRunSpec& run,
+                    const WarpScratch<T>& scratch, WarpResult* out) {
+  const int n = shape.n, s = run.sparsity;
+  prepare_split(w, p, run.data_seed, scratch);
+  const SplitView<T> train{scratch.train_x, scratch.train_y, p.m_train, padded(p.m_train)};
+  const SplitView<T> test{scratch.test_x, scratch.test_y, p.m_test, padded(p.m_test)};
+
+  const T lipschitz = estimate_lipschitz(w, shape, p, s, run.init_seed, train);
+  const T gamma = p.step_size > 0 ? static_cast<T>(p.step_size) : T(1) / lipschitz;
+
+  T theta[kMaxParams], grad[kMaxParams], step[kMaxParams];
+  sparse_uniform(shape, s, run.init_seed, Stream::kInitValues, run.support_seed, Stream::kSupport, 0, theta);
+  long long k = 0;
+  int stop = 0;
+  T f = T(0);
+  for (;; ++k) {
+    f = loss_and_grad<true>(w, shape, theta, train, grad);
+    if (f <= static_cast<T>(p.tol)) { stop = 0; break; }
+    if (k == p.max_steps) { stop = 1; break; }
+    if (!(f - f == T(0))) { stop = 2; break; }  // not finite
+    IHT_UNROLL
+    for (int i = 0; i < n; ++i) step[i] = theta[i] - gamma * grad[i];
+    if (s < n) {
+      hard_threshold(w, shape, step, s, theta);
+    } else {
+      IHT_UNROLL
+      for (int i = 0; i < n; ++i) theta[i] = step[i];
+    }
+  }
+
+  const double train_acc = accuracy(w, shape, theta, train);
+  const T test_loss = loss_and_grad<false>(w, shape, theta, test, static_cast<T*>(nullptr));
+  const double test_acc = accuracy(w, shape, theta, test);
+  double min_kept = INFINITY, max_out = 0, max_in = 0;
+  bool any_out = false;
+  for (int i = 0; i < n; ++i) {
+    const double t = fabs(static_cast<double>(theta[i])), g = fabs(static_cast<double>(grad[i]));
+    if (theta[i] != T(0)) {
+      min_kept = t < min_kept ? t : min_kept;
+      max_in = g > max_in ? g : max_in;
+    } else {
+      any_out = true;
+      max_out = g > max_out ? g : max_out;
+    }
+  }
+  w.single([&] {
+    out->lipschitz = lipschitz;
+    out->step_size = gamma;
+    out->train_loss = f;
+    out->train_acc = train_acc;
+    out->test_loss = test_loss;
+    out->test_acc = test_acc;
+    out->ht_margin = any_out ? min_kept - static_cast<double>(gamma) * max_out : INFINITY;
+    out->ht_stable = out->ht_margin >= 0;
+    out->grad_support_inf = max_in;
+    out->steps = k;
+    out->stop = stop;
+    for (int i = 0; i < kMaxParams; ++i) out->theta[i] = i < n ? static_cast<double>(theta[i]) : 0.0;
+  });
+}
+
+}  // namespace iht::warp
+
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC diagnostic pop
+#endif

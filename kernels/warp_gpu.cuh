@@ -1,0 +1,46 @@
+#pragma once
+// The GPU side of the warp abstraction: one lane is one thread; collectives
+// are warp shuffles and ballots over the full warp. Same interface as CpuWarp
+// (warp_cpu.hpp); these thin wrappers are the only kernel code the CPU tests
+// cannot execute.
+#include <cstdint>
+
+namespace iht::warp {
+
+struct GpuWarp {
+  static constexpr int kWidth = 32;
+  static constexpr unsigned kFull = 0xffffffffu;
+  int lane_id;
+
+  template <class T>
+  struct Lanes {
+    T v;
+    __device__ __forceinline__ T& operator[](int) { return v; }
+    __device__ __forceinline__ const T& operator[](int) const { return v; }
+  };
+
+  template <class Body>
+  __device__ __forceinline__ void each(Body&& body) const {
+    body(lane_id);
+  }
+
+  template <class Body>
+  __device__ __forceinline__ void single(Body&& body) const {
+    if (lane_id == 0) body();
+    __syncwarp(kFull);
+  }
+
+  template <class T>
+  __device__ __forceinline__ T sum(Lanes<T> x) const {
+    T v = x.v;
+#pragma unroll
+    for (int offset = kWidth / 2; offset > 0; offset /= 2) v = v + __shfl_xor_sync(kFull, v, offset);
+    return v;
+  }
+
+  __device__ __forceinline__ uint32_t ballot(const Lanes<int>& pred) const {
+    return __ballot_sync(kFull, pred.v != 0);
+  }
+};
+
+}  // namespace iht::warp

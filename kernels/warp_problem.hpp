@@ -1,0 +1,92 @@
+#pragma once
+// What a warp needs to compute one run, in plain structs that both the host
+// and the device can hold: the dataset and config, the per-warp scratch, the
+// run's seeds and its result.
+#include <cstddef>
+#include <cstdint>
+
+#include "ihtbatch/hostdevice.hpp"
+
+namespace iht::warp {
+
+constexpr int kWarpWidth = 32;
+constexpr int kMaxParams = 32;    // n = d·c + c must fit one warp
+constexpr int kMaxClasses = 16;   // n ≤ 32 with c ≥ 2 gives c ≤ 16 …
+constexpr int kMaxFeatures = 15;  // … and d ≤ 15
+
+/// Read-only for the whole batch. x: (samples, d) row-major, raw values.
+struct WarpProblem {
+  const double* x;
+  const int* y;
+  int samples, d, c, n, m_train, m_test;
+  long long max_steps;
+  double tol;
+  int n_monte;
+  double step_size;  // > 0 overrides the Monte Carlo estimate
+};
+
+IHT_HD int padded(int count) { return (count + kWarpWidth - 1) / kWarpWidth * kWarpWidth; }
+
+/// Per-warp working memory: the run's standardized split, feature-major and
+/// padded to whole chunks of 32 samples (padding has label −1).
+template <class T>
+struct WarpScratch {
+  T* train_x;    // (d, padded(m_train))
+  int* train_y;  // (padded(m_train))
+  T* test_x;     // (d, padded(m_test))
+  int* test_y;   // (padded(m_test))
+  int* perm;     // (samples)
+};
+
+/// Bytes of scratch one warp needs, with each array 64-byte aligned.
+template <class T>
+IHT_HD size_t scratch_bytes(const WarpProblem& p) {
+  auto round = [](size_t b) { return (b + 63) / 64 * 64; };
+  const size_t mt = padded(p.m_train), ms = padded(p.m_test);
+  return round(sizeof(T) * p.d * mt) + round(sizeof(int) * mt) + round(sizeof(T) * p.d * ms) +
+         round(sizeof(int) * ms) + round(sizeof(int) * p.samples);
+}
+
+/// Carves one warp's scratch out of `base` (scratch_bytes<T>(p) long, 64-byte aligned).
+template <class T>
+IHT_HD WarpScratch<T> carve_scratch(const WarpProblem& p, unsigned char* base) {
+  auto round = [](size_t b) { return (b + 63) / 64 * 64; };
+  const size_t mt = padded(p.m_train), ms = padded(p.m_test);
+  WarpScratch<T> s;
+  s.train_x = reinterpret_cast<T*>(base);
+  base += round(sizeof(T) * p.d * mt);
+  s.train_y = reinterpret_cast<int*>(base);
+  base += round(sizeof(int) * mt);
+  s.test_x = reinterpret_cast<T*>(base);
+  base += round(sizeof(T) * p.d * ms);
+  s.test_y = reinterpret_cast<int*>(base);
+  base += round(sizeof(int) * ms);
+  s.perm = reinterpret_cast<int*>(base);
+  return s;
+}
+
+struct WarpRunSpec {
+  int sparsity;
+  uint64_t data_seed, init_seed, support_seed;
+};
+
+/// Written by lane 0 at the end of a run. steps = −1 marks "not written".
+struct WarpResult {
+  double lipschitz, step_size, train_loss, train_acc, test_loss, test_acc, ht_margin, grad_support_inf;
+  long long steps;
+  int stop;  // StopReason
+  int ht_stable;
+  double theta[kMaxParams];
+};
+
+/// Shapes: IRIS's 4×3 at compile time (loops unroll, θ stays in registers),
+/// anything else that fits a warp at run time.
+template <int D, int C>
+struct FixedShape {
+  static constexpr int d = D, c = C, n = D * C + C;
+};
+struct DynamicShape {
+  int d, c, n;
+};
+
+}  // namespace iht::warp

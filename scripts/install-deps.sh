@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ihtbatch needs, only those missing.
+# CUDA is optional and not installed here: where nvcc exists, the GPU backend builds too.
+set -euo pipefail
+packages=(cmake g++ make git libcli11-dev nlohmann-json3-dev libgtest-dev python3-matplotlib "$@")
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}"
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,82 @@
+// `ihtbatch compare`: the same runs on two backends, and how well they agree
+// (SPEC §7). Exit code 1 when float64 agreement is below 99 % on any level.
+#include <iostream>
+
+#include "commands.hpp"
+#include "ihtbatch/compare.hpp"
+#include "ihtbatch/error.hpp"
+#include "ihtbatch/sweep.hpp"
+#include "options.hpp"
+
+namespace iht::cli {
+namespace {
+
+struct CompareFlags {
+  std::string backend = "auto", against = "reference", sparsity;
+  long runs = 200;
+  uint64_t seed = 0;
+  int threads = 0;
+};
+
+std::vector<RunResult> run_on(Backend& backend, const Dataset& data, const ExperimentConfig& config,
+                              const std::vector<RunSpec>& specs) {
+  std::vector<RunResult> results;
+  Progress progress;
+  backend.run(data, config, specs, results, progress);
+  return results;
+}
+
+int run_compare(const CompareFlags& f, ExperimentFlags& flags) {
+  const ExperimentConfig config = flags.resolve();
+  const Dataset data = load_csv(flags.data);
+  const int n = data.parameters();
+  SweepConfig sweep;
+  sweep.experiment = config;
+  sweep.runs = f.runs;
+  sweep.seed = f.seed;
+  sweep.threads = f.threads;
+  // Default: every sparse level and the dense one (s = n).
+  std::vector<int> levels = parse_sparsity_list(f.sparsity.empty() ? "1-" + std::to_string(n) : f.sparsity);
+  sweep.dense = !levels.empty() && levels.back() == n;
+  if (sweep.dense) levels.pop_back();
+  sweep.sparsities = levels;
+  validate(sweep, data);
+  const std::vector<RunSpec> specs = plan_sweep(sweep, data);
+
+  auto a = make_backend(f.backend == "auto" ? available_backends().front() : f.backend, f.threads);
+  auto b = make_backend(f.against, f.threads);
+  // The reference is float64 only: it is the yardstick for either precision.
+  ExperimentConfig config_b = config;
+  if (b->name() == "reference") config_b.precision = Precision::kFloat64;
+  std::cerr << "compare: " << specs.size() << " runs, " << a->name() << " (" << to_string(config.precision)
+            << ") against " << b->name() << " (" << to_string(config_b.precision) << ")\n";
+  const auto ra = run_on(*a, data, config, specs);
+  const auto rb = run_on(*b, data, config_b, specs);
+  const AgreementRule rule = AgreementRule::for_precision(config.precision);
+  const auto agreement = compare_results(ra, rb, rule);
+  print_agreement(std::cout, agreement, ra, rb, a->name().c_str(), b->name().c_str(), n);
+  bool ok = true;
+  for (const auto& l : agreement) ok = ok && l.fraction() >= 0.99;
+  std::cout << (ok ? "agreement >= 99% on every level" : "agreement below 99% on some level") << " ("
+            << to_string(config.precision) << " rule: same stop" << (rule.same_steps ? ", steps" : "")
+            << " and support, |d train loss| <= " << rule.loss_tol << ")\n";
+  return ok || config.precision != Precision::kFloat64 ? 0 : 1;
+}
+
+}  // namespace
+
+Command add_compare_command(CLI::App& app) {
+  auto* sub = app.add_subcommand("compare", "Run the same runs on two backends and report their agreement");
+  auto f = std::make_shared<CompareFlags>();
+  auto flags = std::make_shared<ExperimentFlags>();
+  sub->add_option("--backend", f->backend, "Backend under test (auto: the fastest available)")->capture_default_str();
+  sub->add_option("--against", f->against, "Backend to compare with")->capture_default_str();
+  sub->add_option("--sparsity", f->sparsity, "Levels, e.g. 1-15 (default: 1..n, n being the dense level)");
+  sub->add_option("--runs", f->runs, "Runs per level")->capture_default_str();
+  sub->add_option("--seed", f->seed, "Master seed")->capture_default_str();
+  sub->add_option("--threads", f->threads, "CPU threads (0: all cores)")->capture_default_str();
+  flags->add_to(*sub);
+  return {sub, [=] { return run_compare(*f, *flags); }};
+}
+
+}  // namespace iht::cli

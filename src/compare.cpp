@@ -1,0 +1,89 @@
+#include "ihtbatch/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "ihtbatch/output.hpp"
+
+namespace iht {
+
+AgreementRule AgreementRule::for_precision(Precision p) {
+  if (p == Precision::kFloat64) return AgreementRule{true, 1e-9};
+  return AgreementRule{false, 1e-5};
+}
+
+bool same_support(const RunResult& a, const RunResult& b) {
+  if (a.theta.size() != b.theta.size()) return false;
+  for (size_t i = 0; i < a.theta.size(); ++i)
+    if ((a.theta[i] != 0.0) != (b.theta[i] != 0.0)) return false;
+  return true;
+}
+
+bool agree(const RunResult& a, const RunResult& b, const AgreementRule& rule) {
+  if (a.stop != b.stop || (rule.same_steps && a.steps != b.steps) || !same_support(a, b)) return false;
+  const double diff = std::fabs(a.train_loss - b.train_loss);
+  // Diverged runs have non-finite losses; their agreement is stop reason and steps.
+  return diff <= rule.loss_tol || (a.stop == StopReason::kDiverged && !std::isfinite(diff));
+}
+
+std::vector<LevelAgreement> compare_results(const std::vector<RunResult>& a, const std::vector<RunResult>& b,
+                                            const AgreementRule& rule) {
+  std::map<int, LevelAgreement> levels;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (a[i].steps < 0 || b[i].steps < 0) continue;
+    LevelAgreement& level = levels[a[i].spec.sparsity];
+    level.sparsity = a[i].spec.sparsity;
+    ++level.runs;
+    const double loss_diff = std::fabs(a[i].train_loss - b[i].train_loss);
+    if (std::isfinite(loss_diff)) level.worst_loss_diff = std::max(level.worst_loss_diff, loss_diff);
+    for (size_t k = 0; k < a[i].theta.size() && k < b[i].theta.size(); ++k) {
+      const double d = std::fabs(a[i].theta[k] - b[i].theta[k]);
+      if (std::isfinite(d)) level.worst_theta_diff = std::max(level.worst_theta_diff, d);
+    }
+    if (agree(a[i], b[i], rule))
+      ++level.agreeing;
+    else
+      level.disagreeing.push_back(i);
+  }
+  std::vector<LevelAgreement> out;
+  for (auto& [s, level] : levels) out.push_back(level);
+  return out;
+}
+
+namespace {
+
+void print_run(std::ostream& out, const char* name, const RunResult& r) {
+  char line[256];
+  std::snprintf(line, sizeof line, "    %-10s stop %-9s steps %6ld  train loss %.17g  support", name,
+                to_string(r.stop).c_str(), r.steps, r.train_loss);
+  out << line;
+  for (size_t i = 0; i < r.theta.size(); ++i)
+    if (r.theta[i] != 0.0) out << ' ' << i;
+  out << '\n';
+}
+
+}  // namespace
+
+void print_agreement(std::ostream& out, const std::vector<LevelAgreement>& levels, const std::vector<RunResult>& a,
+                     const std::vector<RunResult>& b, const char* name_a, const char* name_b, int parameters) {
+  out << "  level   runs  agree   agreement  worst |d train loss|  worst |d theta|\n";
+  for (const auto& l : levels) {
+    const std::string name = l.sparsity == parameters ? "dense" : "s=" + std::to_string(l.sparsity);
+    char line[160];
+    std::snprintf(line, sizeof line, "%7s %6ld %6ld %10.2f%% %21.3g %16.3g\n", name.c_str(), l.runs, l.agreeing,
+                  100 * l.fraction(), l.worst_loss_diff, l.worst_theta_diff);
+    out << line;
+  }
+  for (const auto& l : levels)
+    for (size_t i : l.disagreeing) {
+      const auto& s = a[i].spec;
+      out << "disagree: s=" << s.sparsity << " run " << s.run << " (data " << s.data_seed << ", init "
+          << s.init_seed << ", support " << s.support_seed << ")\n";
+      print_run(out, name_a, a[i]);
+      print_run(out, name_b, b[i]);
+    }
+}
+
+}  // namespace iht

@@ -1,0 +1,74 @@
+// The GPU backend against the reference and the CPU warp engine. Skipped,
+// visibly, where there is no CUDA device.
+#include <gtest/gtest.h>
+
+#include "ihtbatch/compare.hpp"
+#include "ihtbatch/engines.hpp"
+#include "ihtbatch/sweep.hpp"
+
+using namespace iht;
+
+namespace {
+
+const Dataset& iris() {
+  static const Dataset d = load_csv(IHTBATCH_TEST_DATA);
+  return d;
+}
+
+std::vector<RunResult> run_on(const std::string& backend, const ExperimentConfig& c, const std::vector<RunSpec>& specs) {
+  std::vector<RunResult> out;
+  Progress progress;
+  make_backend(backend, 0)->run(iris(), c, specs, out, progress);
+  return out;
+}
+
+std::vector<RunSpec> every_level(long runs) {
+  SweepConfig s;
+  s.sparsities = parse_sparsity_list("1-14");
+  s.runs = runs;
+  return plan_sweep(s, iris());
+}
+
+#define REQUIRE_GPU() \
+  if (!gpu_available()) GTEST_SKIP() << "no CUDA device (or no GPU backend in this build): GPU test skipped"
+
+}  // namespace
+
+TEST(Gpu, AgreesWithTheReferenceInFloat64) {
+  REQUIRE_GPU();
+  ExperimentConfig c;
+  c.max_steps = 3000;
+  const auto specs = every_level(40);
+  const auto agreement = compare_results(run_on("gpu", c, specs), run_on("reference", c, specs),
+                                         AgreementRule::for_precision(Precision::kFloat64));
+  ASSERT_EQ(agreement.size(), 15u);
+  for (const auto& l : agreement) EXPECT_GE(l.fraction(), 0.99) << "s=" << l.sparsity;
+}
+
+TEST(Gpu, AgreesWithTheCpuWarpEngineInBothPrecisions) {
+  REQUIRE_GPU();
+  for (Precision p : {Precision::kFloat64, Precision::kFloat32}) {
+    ExperimentConfig c;
+    c.max_steps = 3000;
+    c.precision = p;
+    const auto specs = every_level(40);
+    const auto agreement = compare_results(run_on("gpu", c, specs), run_on("cpu", c, specs),
+                                           AgreementRule::for_precision(p));
+    for (const auto& l : agreement) EXPECT_GE(l.fraction(), 0.99) << "s=" << l.sparsity << " " << to_string(p);
+  }
+}
+
+TEST(Gpu, AwkwardBatchSizesComputeEveryRun) {
+  REQUIRE_GPU();
+  ExperimentConfig c;
+  c.max_steps = 5;
+  c.n_monte = 2;
+  for (long count : {1L, 31L, 33L, 4097L}) {
+    SweepConfig s;
+    s.sparsities = {5};
+    s.runs = count;
+    s.dense = false;
+    const auto results = run_on("gpu", c, plan_sweep(s, iris()));
+    for (const auto& r : results) ASSERT_EQ(r.steps, 5) << count;
+  }
+}

@@ -1,0 +1,151 @@
+// The CPU warp engine (the kernel source the GPU also runs) against the
+// independent float64 reference.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "ihtbatch/compare.hpp"
+#include "ihtbatch/engines.hpp"
+#include "ihtbatch/error.hpp"
+#include "ihtbatch/output.hpp"
+#include "ihtbatch/reference.hpp"
+#include "ihtbatch/sweep.hpp"
+
+using namespace iht;
+
+namespace {
+
+const Dataset& iris() {
+  static const Dataset d = load_csv(IHTBATCH_TEST_DATA);
+  return d;
+}
+
+std::vector<RunResult> run_on(const std::string& backend, const Dataset& data, const ExperimentConfig& c,
+                              const std::vector<RunSpec>& specs, int threads = 0) {
+  std::vector<RunResult> out;
+  Progress progress;
+  make_backend(backend, threads)->run(data, c, specs, out, progress);
+  return out;
+}
+
+/// r runs of every level 1..n (n = dense).
+std::vector<RunSpec> all_levels(const Dataset& data, long runs, uint64_t seed = 0) {
+  SweepConfig s;
+  s.sparsities = parse_sparsity_list("1-" + std::to_string(data.parameters() - 1));
+  s.runs = runs;
+  s.seed = seed;
+  return plan_sweep(s, data);
+}
+
+ExperimentConfig short_config() {
+  ExperimentConfig c;
+  c.max_steps = 1500;
+  c.n_monte = 20;
+  return c;
+}
+
+void expect_agreement(const std::vector<RunResult>& a, const std::vector<RunResult>& b, Precision p, int levels) {
+  const auto agreement = compare_results(a, b, AgreementRule::for_precision(p));
+  ASSERT_EQ(static_cast<int>(agreement.size()), levels);
+  std::ostringstream report;
+  print_agreement(report, agreement, a, b, "cpu", "reference", 15);
+  for (const auto& l : agreement) EXPECT_GE(l.fraction(), 0.99) << report.str();
+}
+
+std::string csv(const std::vector<RunResult>& r) {
+  std::ostringstream out;
+  write_runs_csv(out, r, parameter_names(4, 3));
+  return out.str();
+}
+
+}  // namespace
+
+TEST(WarpEngine, AgreesWithTheReferenceOnEveryLevelInFloat64) {
+  const auto specs = all_levels(iris(), 20);  // 300 runs, s = 1..15
+  const auto cpu = run_on("cpu", iris(), short_config(), specs);
+  const auto ref = run_on("reference", iris(), short_config(), specs);
+  expect_agreement(cpu, ref, Precision::kFloat64, 15);
+  // Also the step size itself: the Monte Carlo estimate uses the same draws.
+  for (size_t i = 0; i < specs.size(); ++i) EXPECT_NEAR(cpu[i].step_size, ref[i].step_size, 1e-12 * ref[i].step_size);
+}
+
+TEST(WarpEngine, AgreesWithTheReferenceInFloat32WithinTheStatedTolerance) {
+  ExperimentConfig c32 = short_config();
+  c32.precision = Precision::kFloat32;
+  const auto specs = all_levels(iris(), 8);
+  const auto cpu = run_on("cpu", iris(), c32, specs);
+  const auto ref = run_on("reference", iris(), short_config(), specs);
+  expect_agreement(cpu, ref, Precision::kFloat32, 15);
+}
+
+TEST(WarpEngine, AwkwardBatchSizesComputeEveryRun) {
+  ExperimentConfig c;
+  c.max_steps = 3;
+  c.n_monte = 1;
+  for (long count : {1L, 31L, 33L, 4097L}) {
+    SweepConfig s;
+    s.sparsities = {7};
+    s.runs = count;
+    s.dense = false;
+    const auto specs = plan_sweep(s, iris());
+    const auto results = run_on("cpu", iris(), c, specs);
+    ASSERT_EQ(results.size(), specs.size());
+    for (const auto& r : results) ASSERT_EQ(r.steps, 3);
+    // The last run of the batch equals that run computed alone.
+    const auto alone = run_on("cpu", iris(), c, {specs.back()});
+    EXPECT_EQ(alone[0].theta, results.back().theta) << count;
+  }
+}
+
+TEST(WarpEngine, IdenticalResultsForAnyThreadCount) {
+  const auto specs = all_levels(iris(), 3);
+  ExperimentConfig c = short_config();
+  c.max_steps = 300;
+  const std::string one = csv(run_on("cpu", iris(), c, specs, 1));
+  EXPECT_EQ(one, csv(run_on("cpu", iris(), c, specs, 2)));
+  EXPECT_EQ(one, csv(run_on("cpu", iris(), c, specs, 5)));
+}
+
+TEST(WarpEngine, OtherShapesAgreeWithTheReference) {
+  // Three features, a shape the engine handles at run time (n = 12).
+  const std::string path = ::testing::TempDir() + "iris3.csv";
+  {
+    std::ofstream out(path);
+    out << "a,b,c,y\n";
+    const Dataset& d = iris();
+    for (int i = 0; i < d.samples; ++i)
+      out << d.x[i * 4] << ',' << d.x[i * 4 + 1] << ',' << d.x[i * 4 + 3] << ',' << d.y[i] << '\n';
+  }
+  const Dataset small = load_csv(path);
+  ASSERT_EQ(small.parameters(), 12);
+  const auto specs = all_levels(small, 6);
+  const auto cpu = run_on("cpu", small, short_config(), specs);
+  const auto ref = run_on("reference", small, short_config(), specs);
+  const auto agreement = compare_results(cpu, ref, AgreementRule::for_precision(Precision::kFloat64));
+  for (const auto& l : agreement) EXPECT_GE(l.fraction(), 0.99) << "s=" << l.sparsity;
+}
+
+TEST(WarpEngine, RejectsANetworkLargerThanAWarp) {
+  const std::string path = ::testing::TempDir() + "wide.csv";
+  {
+    std::ofstream out(path);
+    out << "a,b,c,d,e,f,g,h,i,j,y\n";  // 10 features x 3 classes + 3 = 33 parameters
+    for (int i = 0; i < 12; ++i) out << "1,2,3,4,5,6,7,8,9," << i << ',' << i % 3 << '\n';
+  }
+  const Dataset wide = load_csv(path);
+  try {
+    run_on("cpu", wide, short_config(), {RunSpec{3, 0, 1, 2, 3}});
+    FAIL() << "accepted 33 parameters";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("33 parameters"), std::string::npos) << e.what();
+  }
+}
+
+TEST(WarpEngine, CancelledBatchLeavesRunsUnwritten) {
+  std::vector<RunResult> out;
+  Progress progress;
+  progress.cancel = true;
+  make_backend("cpu", 2)->run(iris(), short_config(), all_levels(iris(), 2), out, progress);
+  for (const auto& r : out) EXPECT_EQ(r.steps, -1);
+}

@@ -1,0 +1,130 @@
+// The warp engine's building blocks, run through the CPU side of the warp
+// abstraction: top-s selection, the warp sum, exp and log.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <vector>
+
+#include "fast_math.hpp"
+#include "iht_warp.hpp"
+#include "warp_cpu.hpp"
+
+using namespace iht::warp;
+
+namespace {
+
+/// Oracle: stable sort by |v| descending keeps ties in index order.
+std::vector<double> sort_top_s(const std::vector<double>& v, int s) {
+  std::vector<int> order(v.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return std::fabs(v[a]) > std::fabs(v[b]); });
+  std::vector<double> out(v.size(), 0.0);
+  for (int k = 0; k < s; ++k) out[order[k]] = v[order[k]];
+  return out;
+}
+
+std::vector<double> warp_top_s(const std::vector<double>& v, int s) {
+  const int n = static_cast<int>(v.size());
+  double out[kMaxParams];
+  hard_threshold(CpuWarp{}, DynamicShape{1, 1, n}, v.data(), s, out);
+  return std::vector<double>(out, out + n);
+}
+
+}  // namespace
+
+TEST(WarpTopS, MatchesSortOracleOnRandomVectors) {
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> normal;
+  for (int trial = 0; trial < 2000; ++trial) {
+    const int n = 1 + static_cast<int>(rng() % kMaxParams);
+    const int s = 1 + static_cast<int>(rng() % n);
+    std::vector<double> v(n);
+    for (double& x : v) x = normal(rng);
+    ASSERT_EQ(warp_top_s(v, s), sort_top_s(v, s)) << "n=" << n << " s=" << s;
+  }
+}
+
+TEST(WarpTopS, BreaksTiesToTheSmallerIndex) {
+  std::mt19937_64 rng(2);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const int n = 1 + static_cast<int>(rng() % kMaxParams);
+    const int s = 1 + static_cast<int>(rng() % n);
+    std::vector<double> v(n);
+    // Few distinct magnitudes with both signs, zeros included: many ties.
+    for (double& x : v) x = static_cast<double>(static_cast<int>(rng() % 5) - 2);
+    ASSERT_EQ(warp_top_s(v, s), sort_top_s(v, s)) << "n=" << n << " s=" << s;
+  }
+  EXPECT_EQ(warp_top_s({1, -2, 2, -2, 1}, 2), (std::vector<double>{0, -2, 2, 0, 0}));
+  EXPECT_EQ(warp_top_s({0, 0, 3, 0}, 2), (std::vector<double>{0, 0, 3, 0}));
+}
+
+TEST(WarpTopS, KeepsExactlySAndTreatsNanAsLargest) {
+  const std::vector<double> v = {1.0, NAN, 3.0, 2.0};
+  const auto out = warp_top_s(v, 2);
+  EXPECT_TRUE(std::isnan(out[1]));
+  EXPECT_EQ(out[2], 3.0);
+  EXPECT_EQ(out[0], 0.0);
+  EXPECT_EQ(out[3], 0.0);
+}
+
+TEST(WarpSum, AddsAllLanesInButterflyOrder) {
+  CpuWarp w;
+  CpuWarp::Lanes<double> x;
+  w.each([&](int l) { x[l] = l + 1; });
+  EXPECT_EQ(w.sum(x), 528.0);
+  // The butterfly's order: ((x0 + x16) + (x8 + x24)) + …; check against it explicitly.
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> u(-1, 1);
+  for (int l = 0; l < 32; ++l) x[l] = u(rng);
+  double v[32];
+  for (int l = 0; l < 32; ++l) v[l] = x[l];
+  for (int off = 16; off > 0; off /= 2)
+    for (int l = 0; l < off; ++l) v[l] = v[l] + v[l + off];
+  EXPECT_EQ(w.sum(x), v[0]);
+}
+
+TEST(WarpBallot, SetsOneBitPerTrueLane) {
+  CpuWarp w;
+  CpuWarp::Lanes<int> p;
+  w.each([&](int l) { p[l] = l % 3 == 0; });
+  EXPECT_EQ(w.ballot(p), 0x49249249u);
+}
+
+TEST(FastMath, ExpMatchesLibmToAFewUlp) {
+  double worst = 0;
+  for (double x = -745.0; x <= 0.0; x += 0.0137) {
+    const double want = std::exp(x);
+    const double got = exp_nonpositive(x);
+    if (x < -708.0) {
+      EXPECT_EQ(got, 0.0);
+      continue;
+    }
+    worst = std::max(worst, std::fabs(got - want) / want);
+  }
+  EXPECT_LT(worst, 5e-16);
+  EXPECT_EQ(exp_nonpositive(0.0), 1.0);
+  EXPECT_TRUE(std::isnan(exp_nonpositive(NAN)));
+}
+
+TEST(FastMath, LogMatchesLibmToAFewUlp) {
+  double worst = 0;
+  // Error relative to max(1, |ln x|): a few ulp of the result.
+  for (double x = 1e-300; x < 1e6; x *= 1.0007)
+    worst = std::max(worst, std::fabs(log_positive(x) - std::log(x)) / std::max(1.0, std::fabs(std::log(x))));
+  EXPECT_LT(worst, 6e-16);
+  EXPECT_EQ(log_positive(1.0), 0.0);
+  EXPECT_TRUE(std::isinf(log_positive(INFINITY)));
+  EXPECT_TRUE(std::isnan(log_positive(NAN)));
+  EXPECT_TRUE(std::isnan(log_positive(-1.0)));
+}
+
+TEST(FastMath, FloatVersionsAreAccurateToFloatPrecision) {
+  for (float x = -87.0f; x <= 0.0f; x += 0.013f)
+    ASSERT_NEAR(exp_nonpositive(x) / std::exp(x), 1.0f, 4e-7f) << x;
+  for (float x = 1.0f; x < 1e6f; x *= 1.001f) ASSERT_NEAR(log_positive(x), std::log(x), 4e-7f * std::log(x) + 1e-7f) << x;
+  EXPECT_TRUE(std::isnan(exp_nonpositive(NAN)));
+  EXPECT_TRUE(std::isinf(log_positive(INFINITY)));
+}
