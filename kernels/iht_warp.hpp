@@ -190,14 +190,15 @@ IHT_HD void hard_threshold(const W& w, const Shape& shape, const T* v, int s, T*
   IHT_UNROLL
   for (int i = 0; i < n; ++i) mag[i] = v[i] != v[i] ? T(INFINITY) : (v[i] < T(0) ? -v[i] : v[i]);
   typename W::template Lanes<int> keep;
-  w.each([&](int l) {
+  w.each([&](int l) { keep[l] = 0; });
+  w.each_below(n, [&](int l) {
     T mine = T(0);
     IHT_UNROLL
     for (int j = 0; j < n; ++j) mine = j == l ? mag[j] : mine;
-    int rank = 0;
+    T rank = T(0);  // counted in T: the CPU side keeps one vector type
     IHT_UNROLL
-    for (int j = 0; j < n; ++j) rank += (mag[j] > mine) | ((mag[j] == mine) & (j < l));
-    keep[l] = (l < n) & (rank < s);
+    for (int j = 0; j < n; ++j) rank += (mag[j] > mine) | ((mag[j] == mine) & (j < l)) ? T(1) : T(0);
+    keep[l] = rank < static_cast<T>(s);
   });
   const uint32_t mask = w.ballot(keep);
   IHT_UNROLL

@@ -32,6 +32,14 @@ struct CpuWarp {
     for (int lane = 0; lane < kWidth; ++lane) body(lane);
   }
 
+  /// Runs body(lane) for lanes 0..count-1 only (count ≤ 32); the other
+  /// lanes idle. Saves the CPU the work of lanes that hold nothing.
+  template <class Body>
+  void each_below(int count, Body&& body) const {
+#pragma omp simd
+    for (int lane = 0; lane < count; ++lane) body(lane);
+  }
+
   /// Runs body() once, as lane 0 would; the other lanes see its writes after.
   template <class Body>
   void single(Body&& body) const {
@@ -41,10 +49,17 @@ struct CpuWarp {
   /// Sum over lanes in the order of a shuffle-xor butterfly (offsets 16, 8,
   /// 4, 2, 1), so the result is bitwise the one every GPU lane gets.
   template <class T>
-  T sum(Lanes<T> x) const {
-    for (int offset = kWidth / 2; offset > 0; offset /= 2)
-      for (int lane = 0; lane < offset; ++lane) x[lane] = x[lane] + x[lane + offset];
-    return x[0];
+  T sum(const Lanes<T>& x) const {
+    T v[kWidth / 2];
+#pragma GCC unroll 16
+    for (int lane = 0; lane < kWidth / 2; ++lane) v[lane] = x[lane] + x[lane + kWidth / 2];
+#pragma GCC unroll 8
+    for (int lane = 0; lane < 8; ++lane) v[lane] = v[lane] + v[lane + 8];
+#pragma GCC unroll 4
+    for (int lane = 0; lane < 4; ++lane) v[lane] = v[lane] + v[lane + 4];
+    v[0] = v[0] + v[2];
+    v[1] = v[1] + v[3];
+    return v[0] + v[1];
   }
 
   /// Bit l set when pred[l] is nonzero.

@@ -25,6 +25,11 @@ struct GpuWarp {
   }
 
   template <class Body>
+  __device__ __forceinline__ void each_below(int count, Body&& body) const {
+    if (lane_id < count) body(lane_id);
+  }
+
+  template <class Body>
   __device__ __forceinline__ void single(Body&& body) const {
     if (lane_id == 0) body();
     __syncwarp(kFull);

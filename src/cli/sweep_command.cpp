@@ -124,8 +124,8 @@ Command add_sweep_command(CLI::App& app) {
   auto sparsity = std::make_shared<std::string>();
   sub->add_option("--sparsity", *sparsity, "Sparsity levels, e.g. 1-14 or 3,5,7 (default: 1..n-1)");
   sub->add_option("--runs", config->runs, "Runs per level")->capture_default_str();
-  sub->add_flag("--dense,!--no-dense", config->dense, "Also run the dense baseline (s = n), paired by run index")
-      ->capture_default_str();
+  sub->add_flag("--dense,!--no-dense", config->dense,
+                "Also run the dense baseline (s = n), paired by run index (default: on)");
   sub->add_option("--seed", config->seed, "Master seed")->capture_default_str();
   sub->add_option("--threads", config->threads, "CPU threads (0: all cores)")->capture_default_str();
   sub->add_option("--backend", config->backend, "auto | gpu | cpu | reference")->capture_default_str();
