@@ -12,7 +12,5 @@ out=results
 ./build/ihtbatch supports --csv > "$out/supports.csv"
 ./build/ihtbatch run --sparsity 7 --init-seed 21 --data-seed 42 --support-seed 84 --json --trace \
   > "$out/run_detail.json"
-if [ -f scripts/figures.py ]; then
-  /usr/bin/python3 scripts/figures.py "$out"
-fi
+/usr/bin/python3 scripts/figures.py "$out"
 echo "results in $out/ (report: $out/report.md)"
