@@ -1,0 +1,244 @@
+// ihtbatch_bench: throughput of the backends on a fixed batch of full-length
+// IHT runs (tol = 0, so every run takes exactly --steps updates). Plain
+// std::chrono harness: one warm-up call, then --repeats timed calls of
+// Backend::run on the same batch; reports medians and spreads. See README.md.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ihtbatch/backend.hpp"
+#include "ihtbatch/config.hpp"
+#include "ihtbatch/dataset.hpp"
+#include "ihtbatch/error.hpp"
+#include "ihtbatch/run.hpp"
+#include "ihtbatch/seeds.hpp"
+
+namespace {
+
+/// Work of one IHT step of one run: one loss-and-gradient pass over the m
+/// training samples, the warp reduction, the update and the selection, as the
+/// warp engine (kernels/iht_warp.hpp) does it. Counted per *real* training
+/// sample; the engine pads m to a multiple of 32 lanes and the padding lanes do
+/// the same arithmetic (×128/120 for IRIS), which is not counted.
+/// flops: add, subtract, multiply, compare = 1, FMA = 2; exp, log and divide
+/// are counted separately (a "transcendental" is one call, whatever it costs).
+struct StepCost {
+  // per training sample
+  double forward;   // z = b + Wx: d·c FMA
+  double softmax;   // (c−1) max compares, c subtracts (z − zmax), c adds (sum), 1 multiply (lane product)
+  double loss;      // zmax − z_y and the accumulate
+  double backward;  // c multiplies (e·1/sum), c subtracts (− onehot), d·c FMA + c adds (gradient)
+  double per_sample;
+  // per step
+  double samples;   // m · per_sample
+  double reduce;    // warp sums of n gradients + loss: (n+1)·31 adds
+  double scale;     // ·1/m of the n gradients and the loss: n+1 multiplies
+  double update;    // θ − γ∇f: n FMA
+  double flops;     // samples + reduce + scale + update
+  double exps;      // c per sample
+  double logs;      // one per lane per 8 chunks of 32 samples (→ m/8 for large m)
+  double divs;      // 1/sum per sample, plus 1/m
+  double compares;  // selection: each lane ranks its entry against all n (n·n, not flops)
+};
+
+StepCost flops_per_step(int m, int d, int c) {
+  StepCost k{};
+  const double dc = double(d) * c, n = dc + c;
+  k.forward = 2 * dc;
+  k.softmax = (c - 1) + c + c + 1;
+  k.loss = 2;
+  k.backward = c + c + 2 * dc + c;
+  k.per_sample = k.forward + k.softmax + k.loss + k.backward;
+  k.samples = m * k.per_sample;
+  k.reduce = (n + 1) * 31;
+  k.scale = n + 1;
+  k.update = 2 * n;
+  k.flops = k.samples + k.reduce + k.scale + k.update;
+  k.exps = double(m) * c;
+  const int chunks = (m + 31) / 32;
+  k.logs = 32.0 * ((chunks + 7) / 8);
+  k.divs = m + 1.0;
+  k.compares = n * n;
+  return k;
+}
+
+/// Flops that exp, log and a divide execute as written in kernels/fast_math.hpp
+/// (FMA = 2): exp = Cody-Waite reduction (3 FMA) + polynomial (degree 13 in
+/// float64, 7 in float32: that many FMA) + 5 other (clamp, k, 2^k scale, NaN/range
+/// selects); log = t = (m−1)/(m+1) (2 adds + 1 divide), t² (1 mul), odd series
+/// (10 FMA in float64, 5 in float32), e·ln2 + 2ts (1 FMA + 2 mul), 2 range compares.
+double executed_flops(const StepCost& k, iht::Precision p) {
+  const bool f64 = p == iht::Precision::kFloat64;
+  const double exp_cost = 2 * (3 + (f64 ? 13 : 7)) + 5;
+  const double log_cost = 2 + 1 + 1 + 2 * (f64 ? 10 : 5) + 2 + 2 + 2;
+  return k.flops + k.exps * exp_cost + k.logs * log_cost + k.divs;
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+std::string now() {
+  char buf[64];
+  const std::time_t t = std::time(nullptr);
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", std::localtime(&t));
+  return buf;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t h = v.size() / 2;
+  return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
+}
+
+struct Options {
+  std::vector<std::string> backends, precisions{"float64", "float32"};
+  long runs = 2048, steps = 2000;
+  int sparsity = 7, monte = 1, repeats = 5, threads = 0;
+  std::string data = iht::default_data_path();
+  bool csv = false;
+};
+
+int bench(const Options& o) {
+  const iht::Dataset data = iht::load_csv(o.data);
+  const int n = data.parameters();
+  if (o.sparsity < 1 || o.sparsity > n)
+    throw iht::InputError("--sparsity must be in 1.." + std::to_string(n));
+  if (o.runs < 1 || o.steps < 1 || o.repeats < 1 || o.monte < 1)
+    throw iht::InputError("--runs, --steps, --repeats and --monte must be >= 1");
+  const int threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::string> names = o.backends;
+  if (names.empty())
+    for (const auto& b : iht::available_backends())
+      if (b != "reference") names.push_back(b);
+  std::vector<std::unique_ptr<iht::Backend>> backends;  // made first: a bad name fails before any output
+  for (const auto& name : names) backends.push_back(iht::make_backend(name, threads));
+  for (const auto& prec : o.precisions) iht::parse_precision(prec);
+
+  const StepCost k = flops_per_step(data.train_size(), data.features, data.classes);
+  std::ostream& info = o.csv ? std::cerr : std::cout;  // --csv: only the table on stdout
+  info << "machine: " << cpu_model() << ", " << std::thread::hardware_concurrency() << " hardware threads\n"
+       << "date:    " << now() << "\n"
+       << "threads: " << threads << " (CPU backends)\n";
+  for (const auto& b : backends) info << "backend: " << b->name() << " = " << b->device() << "\n";
+  info
+       << "data:    " << data.path << " (m=" << data.train_size() << " training samples, d=" << data.features
+       << ", c=" << data.classes << ", n=" << n << ")\n"
+       << "batch:   " << o.runs << " runs x " << o.steps << " steps, s=" << o.sparsity << ", tol=0, "
+       << "monte=" << o.monte << " (Monte Carlo setup negligible at 1), " << o.repeats
+       << " timed calls after 1 warm-up\n"
+       << "FLOP per run-step: per sample forward " << k.forward << " + softmax " << k.softmax << " + loss "
+       << k.loss << " + backward " << k.backward << " = " << k.per_sample << "\n"
+       << "  per step " << k.samples << " (samples) + " << k.reduce << " (lane reduction) + " << k.scale
+       << " (1/m) + " << k.update << " (update) = " << k.flops << " flops; + " << k.exps << " exp, " << k.logs
+       << " log, " << k.divs << " div; selection " << k.compares << " compares (not flops)\n"
+       << "  with exp/log/div expanded as executed: float64 "
+       << executed_flops(k, iht::Precision::kFloat64) << ", float32 "
+       << executed_flops(k, iht::Precision::kFloat32) << " flops (GFLOP/s_x)\n\n";
+
+  std::vector<iht::RunSpec> specs;
+  for (long r = 0; r < o.runs; ++r) specs.push_back(iht::derive_run(0, r, o.sparsity));
+  std::vector<iht::RunResult> results;
+
+  std::printf(o.csv ? "backend,precision,runs,steps,threads,median_s,spread,run_steps_per_s,runs_per_s,"
+                      "us_per_step_thread,gflops,gflops_x\n"
+                    : "%-9s %-7s %7s %10s %7s %12s %10s %11s %8s %9s\n",
+              "backend", "prec", "threads", "median s", "spread", "run-steps/s", "runs/s", "us/step/thr",
+              "GFLOP/s", "GFLOP/s_x");
+  for (size_t b = 0; b < backends.size(); ++b) {
+    const std::string& name = names[b];
+    iht::Backend* backend = backends[b].get();
+    for (const auto& prec : o.precisions) {
+      iht::ExperimentConfig config;
+      config.tol = 0;
+      config.max_steps = o.steps;
+      config.n_monte = o.monte;
+      config.precision = iht::parse_precision(prec);
+      if (name == "reference" && config.precision != iht::Precision::kFloat64) continue;
+      iht::validate(config);
+      std::vector<double> secs;
+      for (int rep = 0; rep <= o.repeats; ++rep) {  // rep 0: warm-up
+        results.assign(specs.size(), iht::RunResult{});
+        iht::Progress progress;
+        const auto t0 = std::chrono::steady_clock::now();
+        backend->run(data, config, specs, results, progress);
+        const std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
+        for (const auto& res : results)
+          if (res.steps != o.steps) {
+            std::cerr << "ihtbatch_bench: " << name << "/" << prec << ": run " << res.spec.run << " took "
+                      << res.steps << " steps, expected " << o.steps << " (stop: " << iht::to_string(res.stop)
+                      << ")\n";
+            return 1;
+          }
+        if (rep > 0) secs.push_back(dt.count());
+      }
+      const double work = double(o.runs) * o.steps;  // run-steps per call
+      std::vector<double> rates;
+      for (double s : secs) rates.push_back(work / s);
+      const double rate = median(rates), sec = median(secs);
+      const double spread = (*std::max_element(rates.begin(), rates.end()) -
+                             *std::min_element(rates.begin(), rates.end())) / rate;
+      const bool cpu = name != "gpu";  // µs per step per thread means nothing on the GPU
+      const double us_thr = cpu ? sec * threads / work * 1e6 : 0;
+      const double gf = rate * k.flops / 1e9, gfx = rate * executed_flops(k, config.precision) / 1e9;
+      char thr[16] = "", us[32] = "";
+      if (cpu) {
+        std::snprintf(thr, sizeof thr, "%d", threads);
+        std::snprintf(us, sizeof us, "%.4g", us_thr);
+      }
+      if (o.csv)
+        std::printf("%s,%s,%ld,%ld,%s,%.6g,%.4f,%.6g,%.6g,%s,%.5g,%.5g\n", name.c_str(), prec.c_str(), o.runs,
+                    o.steps, thr, sec, spread, rate, rate / o.steps, us, gf, gfx);
+      else
+        std::printf("%-9s %-7s %7s %10.4f %6.1f%% %12.4g %10.4g %11s %8.3g %9.3g\n", name.c_str(), prec.c_str(),
+                    cpu ? thr : "-", sec, 100 * spread, rate, rate / o.steps, cpu ? us : "-", gf, gfx);
+      std::fflush(stdout);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ihtbatch_bench: run-steps per second of each backend on full-length IHT runs"};
+  Options o;
+  app.add_option("--backend", o.backends, "backends, comma-separated (default: all available but reference)")
+      ->delimiter(',');
+  app.add_option("--precision", o.precisions, "float64,float32 (float32 is skipped for reference)")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--runs", o.runs, "runs per call")->capture_default_str();
+  app.add_option("--steps", o.steps, "IHT steps per run (tol = 0: every run takes all)")->capture_default_str();
+  app.add_option("--sparsity", o.sparsity, "s of every run")->capture_default_str();
+  app.add_option("--monte", o.monte, "Monte Carlo samples for L (1: setup negligible)")->capture_default_str();
+  app.add_option("--repeats", o.repeats, "timed calls after one warm-up")->capture_default_str();
+  app.add_option("--threads", o.threads, "CPU threads (0: all cores)")->capture_default_str();
+  app.add_option("--data", o.data, "data CSV")->capture_default_str();
+  app.add_flag("--csv", o.csv, "CSV table on stdout, the header lines on stderr");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    return bench(o);
+  } catch (const iht::InputError& e) {
+    std::cerr << "ihtbatch_bench: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "ihtbatch_bench: failed: " << e.what() << "\n";
+    return 1;
+  }
+}

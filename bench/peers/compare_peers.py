@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""ihtbatch against its PyTorch peers, same work on the same machine, in one go.
+
+Runs build/bench/ihtbatch_bench (the CPU warp engine, and the GPU one where a
+device exists), the paper-style loop (paper_loop.py) and the batched peer
+(batched.py, float64 and float32), checks that the peers compute what ihtbatch
+computes (check_same.py on one real run), and prints each system's run-steps/s
+and the ratio of ours to it.
+
+Usage: /usr/bin/python3 bench/peers/compare_peers.py [--quick] [--threads T]
+"""
+import argparse
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+BENCH = os.path.join(ROOT, "build", "bench", "ihtbatch_bench")
+IHTBATCH = os.path.join(ROOT, "build", "ihtbatch")
+
+
+def run(cmd):
+    print("$", " ".join(cmd), file=sys.stderr, flush=True)
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr}")
+    return done.stdout
+
+
+def ours(a):
+    out = run([BENCH, "--csv", "--runs", str(a.runs), "--steps", str(a.steps), "--repeats", str(a.repeats),
+               "--threads", str(a.threads)])
+    rows = []
+    for r in csv.DictReader(io.StringIO(out)):
+        rows.append((f"ihtbatch {r['backend']}", r["precision"], float(r["run_steps_per_s"]), float(r["spread"])))
+    return rows
+
+
+def peer(script, args):
+    out = run(["/usr/bin/python3", os.path.join(HERE, script)] + args)
+    m = re.search(r"RESULT system=(\S+) dtype=(\S+) device=(\S+) run_steps_per_s=(\S+) spread=(\S+)", out)
+    if not m:
+        sys.exit(f"{script}: no RESULT line in its output")
+    return (f"{m.group(1)} ({m.group(3)})", m.group(2), float(m.group(4)), float(m.group(5)))
+
+
+def check_same():
+    """One real run of ihtbatch replayed by both peers."""
+    detail = run([IHTBATCH, "run", "--sparsity", "7", "--run", "3", "--max-steps", "3000", "--json",
+                  "--backend", "cpu"])
+    path = os.path.join(ROOT, "build", "peer_check_run.json")
+    with open(path, "w") as f:
+        f.write(detail)
+    print(run(["/usr/bin/python3", os.path.join(HERE, "check_same.py"), path, os.path.join(ROOT, "data", "iris.csv")]))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    a = ap.parse_args()
+    a.runs, a.steps, a.repeats = (64, 200, 2) if a.quick else (2048, 2000, 5)
+    loop_runs, loop_steps = (2, 200) if a.quick else (5, 2000)
+    batch_steps = 20 if a.quick else 200
+    for exe in (BENCH, IHTBATCH):
+        if not os.path.exists(exe):
+            sys.exit(f"{exe} is missing: build first (cmake --preset release && cmake --build build)")
+
+    check_same()
+    rows = ours(a)
+    t = ["--threads", str(a.threads)]
+    rows.append(peer("paper_loop.py", ["--runs", str(loop_runs), "--steps", str(loop_steps), "--repeats", "3"] + t))
+    for dtype in ("float64", "float32"):
+        rows.append(peer("batched.py", ["--runs", str(a.runs), "--steps", str(batch_steps), "--dtype", dtype,
+                                        "--repeats", "3"] + t))
+
+    best = {p: max((r[2] for r in rows if r[0] == "ihtbatch cpu" and r[1] == p), default=None)
+            for p in ("float64", "float32")}
+    print(f"\n{'system':32} {'precision':9} {'run-steps/s':>14} {'spread':>7} {'ihtbatch cpu / this':>20}")
+    for name, prec, rate, spread in rows:
+        ratio = f"{best[prec] / rate:.1f}x" if best.get(prec) else "-"
+        print(f"{name:32} {prec:9} {rate:14.4g} {spread:7.1%} {ratio:>20}")
+
+
+if __name__ == "__main__":
+    main()
