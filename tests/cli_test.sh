@@ -39,5 +39,17 @@ expect 0 "runs" -- sweep --sparsity 3 --runs 2 --max-steps 20 --out "$tmp/ok"
   || { echo "FAIL: sweep did not write its three files"; fails=$((fails + 1)); }
 [[ $(wc -l < "$tmp/ok/runs.csv") -eq 5 ]] || { echo "FAIL: runs.csv should have 4 rows"; fails=$((fails + 1)); }
 
+# Ctrl-C: the finished runs are written, meta.json says incomplete, exit 130.
+"$bin" sweep --backend cpu --runs 1000 --out "$tmp/int" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid; rc=$?
+if [[ $rc -ne 130 || ! -s "$tmp/int/runs.csv" ]] || ! grep -q '"complete": false' "$tmp/int/meta.json"; then
+  echo "FAIL: interrupted sweep -> exit $rc, runs.csv/meta.json not as expected"; fails=$((fails + 1))
+else
+  passes=$((passes + 1))
+fi
+
 echo "cli: $passes passed, $fails failed"
 [[ $fails -eq 0 ]]
