@@ -18,17 +18,19 @@ namespace {
 
 constexpr int kWarpsPerBlock = 4;
 
-/// Host-mapped: the kernel counts finished runs; the host may ask it to stop.
+/// Host-mapped: the kernel posts how many runs are finished (for the progress
+/// line only; the exact count is kept in device memory) and the host may ask
+/// it to stop. Plain volatile stores: no system-scope atomics needed.
 struct Mailbox {
-  unsigned long long done;
+  unsigned int done;
   int cancel;
 };
 
 template <class T, class Shape>
 __global__ void __launch_bounds__(kWarpsPerBlock * 32)
     iht_persistent_kernel(Shape shape, warp::WarpProblem p, const warp::WarpRunSpec* specs, int count,
-                          unsigned int* next_run, unsigned char* scratch, size_t scratch_stride,
-                          warp::WarpResult* results, volatile Mailbox* mailbox) {
+                          unsigned int* next_run, unsigned int* finished, unsigned char* scratch,
+                          size_t scratch_stride, warp::WarpResult* results, volatile Mailbox* mailbox) {
   const int lane = threadIdx.x % 32;
   const size_t warp_id = (blockIdx.x * blockDim.x + threadIdx.x) / 32;
   const warp::GpuWarp w{lane};
@@ -39,7 +41,7 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
     run = __shfl_sync(0xffffffffu, run, 0);
     if (run >= static_cast<unsigned int>(count)) return;
     warp::iht_run(w, shape, p, specs[run], mine, &results[run]);
-    if (lane == 0) atomicAdd_system(const_cast<unsigned long long*>(&mailbox->done), 1ull);
+    if (lane == 0) mailbox->done = atomicAdd(finished, 1u) + 1u;  // a late, smaller value is harmless
   }
 }
 
@@ -90,7 +92,7 @@ class GpuWarpBackend final : public Backend {
     thrust::device_vector<warp::WarpResult> dev_results(count);
     // Poison: all-ones bytes read as NaN doubles and steps = −1.
     CHECK_CUDA(cudaMemset(thrust::raw_pointer_cast(dev_results.data()), 0xFF, sizeof(warp::WarpResult) * count));
-    thrust::device_vector<unsigned int> next_run(1, 0u);
+    thrust::device_vector<unsigned int> next_run(1, 0u), finished(1, 0u);
 
     int blocks_per_sm = 0;
     const int threads = kWarpsPerBlock * 32;
@@ -115,7 +117,8 @@ class GpuWarpBackend final : public Backend {
 
     iht_persistent_kernel<T, Shape><<<blocks, threads>>>(
         shape, p, thrust::raw_pointer_cast(dev_specs.data()), count, thrust::raw_pointer_cast(next_run.data()),
-        thrust::raw_pointer_cast(scratch.data()), stride, thrust::raw_pointer_cast(dev_results.data()), dev_mailbox);
+        thrust::raw_pointer_cast(finished.data()), thrust::raw_pointer_cast(scratch.data()), stride,
+        thrust::raw_pointer_cast(dev_results.data()), dev_mailbox);
     CHECK_LAUNCH();
     // Report progress and pass on a cancel while the kernel runs.
     const volatile Mailbox* box = mailbox;
@@ -126,7 +129,9 @@ class GpuWarpBackend final : public Backend {
     }
     CHECK_CUDA(cudaDeviceSynchronize());
     CHECK_LAUNCH();
-    progress.done.store(static_cast<long>(box->done));
+    unsigned int done = 0;
+    CHECK_CUDA(cudaMemcpy(&done, thrust::raw_pointer_cast(finished.data()), sizeof done, cudaMemcpyDeviceToHost));
+    progress.done.store(static_cast<long>(done));
 
     std::vector<warp::WarpResult> host(count);
     CHECK_CUDA(cudaMemcpy(host.data(), thrust::raw_pointer_cast(dev_results.data()),
@@ -137,8 +142,8 @@ class GpuWarpBackend final : public Backend {
       results[i] = warp::to_run_result(host[i], specs[i], p.n);
       ++written;
     }
-    if (written != static_cast<long>(box->done))
-      throw std::runtime_error("gpu backend: " + std::to_string(box->done) + " runs reported done but " +
+    if (written != static_cast<long>(done))
+      throw std::runtime_error("gpu backend: " + std::to_string(done) + " runs reported done but " +
                                std::to_string(written) + " results written");
     if (!progress.cancel.load() && written != count)
       throw std::runtime_error("gpu backend: the kernel left " + std::to_string(count - written) +
