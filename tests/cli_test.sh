@@ -18,6 +18,8 @@ expect() {  # expect CODE "message fragment" -- args...
 }
 
 printf 'a,b,y\n1,2,0\n1,zz,1\n' > "$tmp/bad.csv"
+# 10 features x 3 classes + 3 biases = 33 parameters: more than a warp's 32 lanes.
+{ echo "a,b,c,d,e,f,g,h,i,j,y"; for i in 0 1 2 3 4 5; do echo "1,2,3,4,5,6,7,8,9,$i,$((i % 3))"; done; } > "$tmp/wide.csv"
 expect 2 "out of range" -- sweep --sparsity 15 --out "$tmp/o"
 expect 2 "out of range" -- sweep --sparsity 0 --out "$tmp/o"
 expect 2 "--runs must be" -- sweep --runs 0 --out "$tmp/o"
@@ -30,6 +32,9 @@ expect 2 "cannot open" -- sweep --data "$tmp/missing.csv" --out "$tmp/o"
 expect 2 "--sparsity" -- sweep --sparsity 3-x --out "$tmp/o"
 expect 2 "out of range" -- run --sparsity 16 --data-seed 1 --init-seed 2 --support-seed 3
 expect 2 "give --data-seed" -- run --sparsity 3
+expect 2 "float64 only" -- run --sparsity 3 --run 0 --backend reference --precision float32
+expect 2 "float64 only" -- sweep --backend reference --precision float32 --runs 1 --out "$tmp/o"
+expect 2 "do not fit" -- sweep --backend cpu --data "$tmp/wide.csv" --runs 1 --out "$tmp/o"
 expect 2 "" -- run --sparsity 3 --data-seed 1
 expect 2 "" -- nosuchcommand
 expect 0 "6435" -- supports

@@ -113,9 +113,11 @@ int run_one(RunFlags f, ExperimentFlags& flags, bool seeds_given) {
     if (!seeds_given) throw InputError("give --data-seed, --init-seed and --support-seed (or --run R)");
     spec = RunSpec{f.sparsity, 0, f.data_seed, f.init_seed, f.support_seed};
   }
+  auto backend = make_backend(f.backend, 1);
+  if (backend->name() == "reference" && config.precision != Precision::kFloat64)
+    throw InputError("the reference backend computes in float64 only (--precision float64)");
   RunDetail detail;
   RunResult result = reference_run(data, config, spec, &detail, f.trace);
-  auto backend = make_backend(f.backend, 1);
   if (backend->name() != "reference") {
     // The row comes from the chosen backend, as in a sweep; the detail around it
     // (split, θ⁰, ∇f(θ*), trace) from the reference.

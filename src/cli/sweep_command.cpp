@@ -1,6 +1,8 @@
 // `ihtbatch sweep`: every run of a sweep on one backend, then runs.csv,
 // summary.csv, meta.json and the summary table.
+#include <algorithm>
 #include <chrono>
+#include <exception>
 #include <csignal>
 #include <ctime>
 #include <filesystem>
@@ -92,22 +94,24 @@ int run_sweep(SweepConfig config, ExperimentFlags& flags, const std::string& spa
   std::vector<RunResult> results;
   Progress progress;
   const auto start = std::chrono::steady_clock::now();
-  std::string failure;
+  std::exception_ptr failure;
   {
     InterruptGuard guard(progress);
     ProgressLine line(progress, record.runs_planned);
     try {
       backend->run(data, config.experiment, specs, results, progress);
-    } catch (const std::exception& e) {
-      failure = e.what();  // keep what was computed, then report
+    } catch (...) {
+      failure = std::current_exception();  // keep what was computed, then report
     }
   }
   record.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   results.resize(specs.size());
+  const bool any_done = std::any_of(results.begin(), results.end(), [](const RunResult& r) { return r.steps >= 0; });
+  if (failure && !any_done) std::rethrow_exception(failure);  // nothing to save
   write_outputs(config, data, results, record);
   std::cerr << "wrote " << record.runs_done << " of " << record.runs_planned << " runs to " << config.out
             << " in " << record.wall_s << " s\n";
-  if (!failure.empty()) throw std::runtime_error(failure);
+  if (failure) std::rethrow_exception(failure);
   if (record.runs_done < record.runs_planned) {
     std::cerr << "ihtbatch: interrupted; the completed runs are in " << config.out << "\n";
     return 130;
