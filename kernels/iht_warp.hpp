@@ -86,7 +86,7 @@ IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, 
 template <bool kGrad, class W, class T, class Shape>
 IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta_in, const SplitView<T>& data, T* grad) {
   const int d = shape.d, c = shape.c, n = shape.n;
-  T theta[kMaxParams];  // a private copy: provably not aliased, so it stays in registers
+  T theta[kMaxParams];  // a private copy: the compiler need not reload it after each store
   IHT_UNROLL
   for (int i = 0; i < n; ++i) theta[i] = theta_in[i];
   const T* const xs = data.x;

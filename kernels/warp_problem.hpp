@@ -27,6 +27,8 @@ struct WarpProblem {
 
 IHT_HD int padded(int count) { return (count + kWarpWidth - 1) / kWarpWidth * kWarpWidth; }
 
+IHT_HD size_t align64(size_t bytes) { return (bytes + 63) / 64 * 64; }
+
 /// Per-warp working memory: the run's standardized split, feature-major and
 /// padded to whole chunks of 32 samples (padding has label −1).
 template <class T>
@@ -41,26 +43,24 @@ struct WarpScratch {
 /// Bytes of scratch one warp needs, with each array 64-byte aligned.
 template <class T>
 IHT_HD size_t scratch_bytes(const WarpProblem& p) {
-  auto round = [](size_t b) { return (b + 63) / 64 * 64; };
   const size_t mt = padded(p.m_train), ms = padded(p.m_test);
-  return round(sizeof(T) * p.d * mt) + round(sizeof(int) * mt) + round(sizeof(T) * p.d * ms) +
-         round(sizeof(int) * ms) + round(sizeof(int) * p.samples);
+  return align64(sizeof(T) * p.d * mt) + align64(sizeof(int) * mt) + align64(sizeof(T) * p.d * ms) +
+         align64(sizeof(int) * ms) + align64(sizeof(int) * p.samples);
 }
 
 /// Carves one warp's scratch out of `base` (scratch_bytes<T>(p) long, 64-byte aligned).
 template <class T>
 IHT_HD WarpScratch<T> carve_scratch(const WarpProblem& p, unsigned char* base) {
-  auto round = [](size_t b) { return (b + 63) / 64 * 64; };
   const size_t mt = padded(p.m_train), ms = padded(p.m_test);
   WarpScratch<T> s;
   s.train_x = reinterpret_cast<T*>(base);
-  base += round(sizeof(T) * p.d * mt);
+  base += align64(sizeof(T) * p.d * mt);
   s.train_y = reinterpret_cast<int*>(base);
-  base += round(sizeof(int) * mt);
+  base += align64(sizeof(int) * mt);
   s.test_x = reinterpret_cast<T*>(base);
-  base += round(sizeof(T) * p.d * ms);
+  base += align64(sizeof(T) * p.d * ms);
   s.test_y = reinterpret_cast<int*>(base);
-  base += round(sizeof(int) * ms);
+  base += align64(sizeof(int) * ms);
   s.perm = reinterpret_cast<int*>(base);
   return s;
 }

@@ -194,8 +194,6 @@ class ReferenceBackend final : public Backend {
   std::string device() const override { return "cpu (" + std::to_string(resolve_threads(threads_)) + " threads)"; }
   void run(const Dataset& data, const ExperimentConfig& config, const std::vector<RunSpec>& specs,
            std::vector<RunResult>& results, Progress& progress) override {
-    if (config.precision != Precision::kFloat64)
-      throw InputError("the reference backend computes in float64 only (--precision float64)");
     results.assign(specs.size(), RunResult{});
     parallel_for(specs.size(), threads_, progress, [&](size_t i) {
       results[i] = reference_run(data, config, specs[i]);
@@ -210,6 +208,8 @@ class ReferenceBackend final : public Backend {
 
 RunResult reference_run(const Dataset& data, const ExperimentConfig& config, const RunSpec& spec,
                         RunDetail* detail, bool want_trace) {
+  if (config.precision != Precision::kFloat64)
+    throw InputError("the reference backend computes in float64 only (--precision float64)");
   const Problem p = make_problem(data, spec.data_seed);
   const int s = spec.sparsity;
   RunResult r;

@@ -2,25 +2,16 @@
 // visibly, where there is no CUDA device.
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
 #include "ihtbatch/compare.hpp"
 #include "ihtbatch/engines.hpp"
 #include "ihtbatch/sweep.hpp"
 
 using namespace iht;
+using iht::test::iris;
+using iht::test::run_on;
 
 namespace {
-
-const Dataset& iris() {
-  static const Dataset d = load_csv(IHTBATCH_TEST_DATA);
-  return d;
-}
-
-std::vector<RunResult> run_on(const std::string& backend, const ExperimentConfig& c, const std::vector<RunSpec>& specs) {
-  std::vector<RunResult> out;
-  Progress progress;
-  make_backend(backend, 0)->run(iris(), c, specs, out, progress);
-  return out;
-}
 
 std::vector<RunSpec> every_level(long runs) {
   SweepConfig s;
@@ -39,7 +30,7 @@ TEST(Gpu, AgreesWithTheReferenceInFloat64) {
   ExperimentConfig c;
   c.max_steps = 3000;
   const auto specs = every_level(40);
-  const auto agreement = compare_results(run_on("gpu", c, specs), run_on("reference", c, specs),
+  const auto agreement = compare_results(run_on("gpu", iris(), c, specs), run_on("reference", iris(), c, specs),
                                          AgreementRule::for_precision(Precision::kFloat64));
   ASSERT_EQ(agreement.size(), 15u);
   for (const auto& l : agreement) EXPECT_GE(l.fraction(), 0.99) << "s=" << l.sparsity;
@@ -52,7 +43,7 @@ TEST(Gpu, AgreesWithTheCpuWarpEngineInBothPrecisions) {
     c.max_steps = 3000;
     c.precision = p;
     const auto specs = every_level(40);
-    const auto agreement = compare_results(run_on("gpu", c, specs), run_on("cpu", c, specs),
+    const auto agreement = compare_results(run_on("gpu", iris(), c, specs), run_on("cpu", iris(), c, specs),
                                            AgreementRule::for_precision(p));
     for (const auto& l : agreement) EXPECT_GE(l.fraction(), 0.99) << "s=" << l.sparsity << " " << to_string(p);
   }
@@ -68,7 +59,7 @@ TEST(Gpu, AwkwardBatchSizesComputeEveryRun) {
     s.sparsities = {5};
     s.runs = count;
     s.dense = false;
-    const auto results = run_on("gpu", c, plan_sweep(s, iris()));
+    const auto results = run_on("gpu", iris(), c, plan_sweep(s, iris()));
     for (const auto& r : results) ASSERT_EQ(r.steps, 5) << count;
   }
 }

@@ -3,18 +3,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include "test_support.hpp"
 #include "ihtbatch/dataset.hpp"
 #include "ihtbatch/philox.hpp"
 #include "ihtbatch/reference.hpp"
 
 using namespace iht;
+using iht::test::iris;
 
 namespace {
-
-const Dataset& iris() {
-  static const Dataset d = load_csv(IHTBATCH_TEST_DATA);
-  return d;
-}
 
 ExperimentConfig quick_config(long max_steps = 2000) {
   ExperimentConfig c;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "test_support.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/reference.hpp"
 #include "ihtbatch/seeds.hpp"
@@ -11,13 +12,9 @@
 #include "ihtbatch/sweep.hpp"
 
 using namespace iht;
+using iht::test::iris;
 
 namespace {
-
-const Dataset& iris() {
-  static const Dataset d = load_csv(IHTBATCH_TEST_DATA);
-  return d;
-}
 
 SweepConfig small_sweep(int threads) {
   SweepConfig c;

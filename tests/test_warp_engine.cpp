@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_support.hpp"
 #include "ihtbatch/compare.hpp"
 #include "ihtbatch/engines.hpp"
 #include "ihtbatch/error.hpp"
@@ -13,21 +14,10 @@
 #include "ihtbatch/sweep.hpp"
 
 using namespace iht;
+using iht::test::iris;
+using iht::test::run_on;
 
 namespace {
-
-const Dataset& iris() {
-  static const Dataset d = load_csv(IHTBATCH_TEST_DATA);
-  return d;
-}
-
-std::vector<RunResult> run_on(const std::string& backend, const Dataset& data, const ExperimentConfig& c,
-                              const std::vector<RunSpec>& specs, int threads = 0) {
-  std::vector<RunResult> out;
-  Progress progress;
-  make_backend(backend, threads)->run(data, c, specs, out, progress);
-  return out;
-}
 
 /// r runs of every level 1..n (n = dense).
 std::vector<RunSpec> all_levels(const Dataset& data, long runs, uint64_t seed = 0) {

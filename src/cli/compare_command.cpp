@@ -43,7 +43,7 @@ int run_compare(const CompareFlags& f, ExperimentFlags& flags) {
   validate(sweep, data);
   const std::vector<RunSpec> specs = plan_sweep(sweep, data);
 
-  auto a = make_backend(f.backend == "auto" ? available_backends().front() : f.backend, f.threads);
+  auto a = make_backend(f.backend, f.threads);
   auto b = make_backend(f.against, f.threads);
   // The reference is float64 only: it is the yardstick for either precision.
   ExperimentConfig config_b = config;
