@@ -80,81 +80,93 @@ IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, 
 }
 
 /// f(θ) = mean softmax cross-entropy over the split; with kGrad also ∇f.
-/// Per chunk of 32 samples each lane handles one sample; logsumexp products
-/// are accumulated per lane and their log taken every 8 chunks (the sum of
-/// c exponentials is in [1, c], so 8 of them cannot overflow even in float).
+/// Lane l handles samples l, l+32, … in turn, keeping its loss and gradient
+/// sums in registers; the warp sums them at the end. Per-lane code runs on
+/// lane values V: one lane's scalar on the GPU, a SIMD group of lanes on the
+/// CPU. The arg-max class's term e^0 = 1 is not computed: c − 1 exponentials
+/// per sample. Products of the per-sample sums of exponentials are kept and
+/// their log taken every 8 chunks (each sum is in [1, c], so 8 of them cannot
+/// overflow even in float).
 template <bool kGrad, class W, class T, class Shape>
 IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta_in, const SplitView<T>& data, T* grad) {
+  using V = typename W::template Vec<T>;
   const int d = shape.d, c = shape.c, n = shape.n;
   T theta[kMaxParams];  // a private copy: the compiler need not reload it after each store
   IHT_UNROLL
   for (int i = 0; i < n; ++i) theta[i] = theta_in[i];
-  const T* const xs = data.x;
-  const int* const ys = data.y;
-  const int stride = data.stride;
-  typename W::template Lanes<T> g[kGrad ? kMaxParams : 1];
-  typename W::template Lanes<T> loss_acc, prod;
-  w.each([&](int l) {
-    loss_acc[l] = T(0);
-    prod[l] = T(1);
-    if constexpr (kGrad) {
+  const int stride = data.stride, chunks = data.stride / kWarpWidth;
+  typename W::template Lanes<T> g_lanes[kGrad ? kMaxParams : 1];
+  typename W::template Lanes<T> loss_lanes;
+  w.template each_group<T>([&](int lane) {
+    const V zero{}, one = zero + T(1);
+    V g[kGrad ? kMaxParams : 1];
+    IHT_UNROLL
+    for (int i = 0; i < (kGrad ? n : 1); ++i) g[i] = zero;
+    V loss = zero, prod = one;
+    for (int k = 0; k < chunks; ++k) {
+      const int at = k * kWarpWidth + lane;
+      const V y = w.template load_label<T>(data.y + at);  // −1 marks padding
+      const auto valid = y >= T(0);
+      V x[kMaxFeatures];
       IHT_UNROLL
-      for (int i = 0; i < n; ++i) g[i][l] = T(0);
-    }
-  });
-  const int chunks = data.stride / kWarpWidth;
-  for (int k = 0; k < chunks; ++k) {
-    w.each([&](int l) {
-      const int idx = k * kWarpWidth + l;
-      const int y = ys[idx];
-      const bool valid = y >= 0;
-      T x[kMaxFeatures];
-      IHT_UNROLL
-      for (int f = 0; f < d; ++f) x[f] = xs[f * stride + idx];
-      T z[kMaxClasses];
-      T zmax = T(0), zy = T(0);
+      for (int f = 0; f < d; ++f) x[f] = w.load(data.x + f * stride + at);
+      V z[kMaxClasses];
       IHT_UNROLL
       for (int j = 0; j < c; ++j) {
-        T acc = theta[d * c + j];
+        z[j] = x[0] * theta[j] + theta[d * c + j];
         IHT_UNROLL
-        for (int f = 0; f < d; ++f) acc += x[f] * theta[f * c + j];
-        z[j] = acc;
-        zmax = j == 0 || acc > zmax ? acc : zmax;  // a NaN in z[0] sticks
+        for (int f = 1; f < d; ++f) z[j] += x[f] * theta[f * c + j];
       }
-      T e[kMaxClasses];
-      T sum = T(0);
+      V zmax = z[0], amax = zero, zy = zero;  // the class index held in T: one vector width on the CPU
       IHT_UNROLL
       for (int j = 0; j < c; ++j) {
-        e[j] = exp_nonpositive(z[j] - zmax);
-        sum += e[j];
-        zy = j == y ? z[j] : zy;
+        const auto above = z[j] > zmax;  // a NaN in z[0] sticks
+        zmax = above ? z[j] : zmax;
+        amax = above ? T(j) : amax;
+        zy = y == T(j) ? z[j] : zy;
       }
-      prod[l] *= valid ? sum : T(1);
-      loss_acc[l] += valid ? zmax - zy : T(0);
+      loss += valid ? zmax - zy : zero;
+      // ex[j] = e^(z − zmax) of the j-th class other than the arg-max.
+      V ex[kMaxClasses - 1];
+      IHT_UNROLL
+      for (int j = 0; j + 1 < c; ++j) ex[j] = exp_nonpositive((amax > T(j) ? z[j] : z[j + 1]) - zmax);
+      V e[kMaxClasses];
+      V sum = zero;
+      IHT_UNROLL
+      for (int j = 0; j < c; ++j) {
+        const V from_left = j + 1 < c ? ex[j + 1 < c ? j : 0] : one;  // used when j < arg-max
+        const V from_right = j > 0 ? ex[j > 0 ? j - 1 : 0] : one;     // used when j > arg-max
+        e[j] = amax > T(j) ? from_left : (amax == T(j) ? one : from_right);
+        sum += e[j];
+      }
+      prod *= valid ? sum : one;
       if constexpr (kGrad) {
-        const T inv = T(1) / sum;
+        const V inv = one / sum;
         IHT_UNROLL
         for (int j = 0; j < c; ++j) {
-          T r = e[j] * inv - (j == y ? T(1) : T(0));
-          r = valid ? r : T(0);
-          g[d * c + j][l] += r;
+          const V r = valid ? e[j] * inv - (y == T(j) ? one : zero) : zero;
+          g[d * c + j] += r;
           IHT_UNROLL
-          for (int f = 0; f < d; ++f) g[f * c + j][l] += x[f] * r;
+          for (int f = 0; f < d; ++f) g[f * c + j] += x[f] * r;
         }
       }
-    });
-    if ((k & 7) == 7 || k == chunks - 1)
-      w.each([&](int l) {
-        loss_acc[l] += log_positive(prod[l]);
-        prod[l] = T(1);
-      });
-  }
+      if ((k & 7) == 7 || k == chunks - 1) {
+        loss += log_positive(prod);
+        prod = one;
+      }
+    }
+    w.store(loss_lanes, lane, loss);
+    if constexpr (kGrad) {
+      IHT_UNROLL
+      for (int i = 0; i < n; ++i) w.store(g_lanes[i], lane, g[i]);
+    }
+  });
   const T inv_m = T(1) / static_cast<T>(data.count);
   if constexpr (kGrad) {
     IHT_UNROLL
-    for (int i = 0; i < n; ++i) grad[i] = w.sum(g[i]) * inv_m;
+    for (int i = 0; i < n; ++i) grad[i] = w.sum(g_lanes[i]) * inv_m;
   }
-  return w.sum(loss_acc) * inv_m;
+  return w.sum(loss_lanes) * inv_m;
 }
 
 /// Fraction of the split classified right: argmax of z, ties to the smaller class.
@@ -183,22 +195,22 @@ IHT_HD double accuracy(const W& w, const Shape& shape, const T* theta, const Spl
 
 /// out = H_s(v): lane i ranks v_i by (|v| descending, index ascending) against
 /// all n entries; a ballot of rank < s is the kept set. NaN counts as +inf.
-/// (Indexing mag by the lane costs the GPU one local-memory load per step; a
-/// select loop instead made the CPU side's rank loop 3.6x slower.)
+/// (Reading mag at the lane costs the GPU one local-memory load per step.)
 template <class W, class T, class Shape>
 IHT_HD void hard_threshold(const W& w, const Shape& shape, const T* v, int s, T* out) {
+  using V = typename W::template Vec<T>;
   const int n = shape.n;
-  T mag[kMaxParams];
+  T mag[kMaxParams];  // zero past n: the CPU's last lane group reads there
   IHT_UNROLL
-  for (int i = 0; i < n; ++i) mag[i] = v[i] != v[i] ? T(INFINITY) : (v[i] < T(0) ? -v[i] : v[i]);
-  typename W::template Lanes<int> keep;
-  w.each([&](int l) { keep[l] = 0; });
-  w.each_below(n, [&](int l) {
-    const T mine = mag[l];
-    T rank = T(0);  // counted in T: the CPU side keeps one vector type
+  for (int i = 0; i < kMaxParams; ++i) mag[i] = i >= n ? T(0) : v[i] != v[i] ? T(INFINITY) : (v[i] < T(0) ? -v[i] : v[i]);
+  typename W::template Lanes<T> keep;
+  w.each([&](int l) { keep[l] = T(0); });
+  w.template each_group_below<T>(n, [&](int lane) {
+    const V mine = w.load(mag + lane), index = w.template lane_index<T>(lane);
+    V rank{};  // counted in T: the CPU side keeps one vector width
     IHT_UNROLL
-    for (int j = 0; j < n; ++j) rank += (mag[j] > mine) | ((mag[j] == mine) & (j < l)) ? T(1) : T(0);
-    keep[l] = rank < static_cast<T>(s);
+    for (int j = 0; j < n; ++j) rank += (mag[j] > mine) | ((mag[j] == mine) & (index > T(j))) ? T(1) : T(0);
+    w.store(keep, lane, (rank < static_cast<T>(s)) & (index < static_cast<T>(n)) ? T(1) : T(0));
   });
   const uint32_t mask = w.ballot(keep);
   IHT_UNROLL

@@ -10,6 +10,9 @@
 //   w.each([&](int l) { x[l] = l; });
 //   double total = w.sum(x);  // 496, in the GPU's butterfly order
 #include <cstdint>
+#include <cstring>
+
+#include "lane_vec.hpp"
 
 namespace iht::warp {
 
@@ -24,20 +27,62 @@ struct CpuWarp {
     const T& operator[](int lane) const { return v[lane]; }
   };
 
+  /// A lane group's value: consecutive lanes in one SIMD vector.
+  template <class T>
+  using Vec = typename LaneVec<T>::type;
+  template <class T>
+  static constexpr int kGroup = static_cast<int>(sizeof(Vec<T>) / sizeof(T));
+
+  /// Runs body(first) once per group of kGroup<T> lanes first, first+1, …;
+  /// inside, lane values are Vec<T> (see load, store).
+  template <class T, class Body>
+  void each_group(Body&& body) const {
+    for (int first = 0; first < kWidth; first += kGroup<T>) body(first);
+  }
+
+  /// Only the groups holding lanes below count (≤ 32): saves the CPU the
+  /// work of groups that hold nothing. The other lanes of the last group run too.
+  template <class T, class Body>
+  void each_group_below(int count, Body&& body) const {
+    for (int first = 0; first < count; first += kGroup<T>) body(first);
+  }
+
+  /// The group's lane numbers first, first+1, … as T.
+  template <class T>
+  static Vec<T> lane_index(int first) {
+    Vec<T> v;
+    for (int i = 0; i < kGroup<T>; ++i) v[i] = static_cast<T>(first + i);
+    return v;
+  }
+
+  /// The group's values at + 0 … kGroup−1, as one Vec.
+  template <class T>
+  static Vec<T> load(const T* at) {
+    Vec<T> v;
+    std::memcpy(&v, at, sizeof v);
+    return v;
+  }
+
+  /// The group's class labels at + 0 … kGroup−1, converted to T.
+  template <class T>
+  static Vec<T> load_label(const int* at) {
+    typename LaneVec<T>::labels v;
+    std::memcpy(&v, at, sizeof v);
+    return __builtin_convertvector(v, Vec<T>);
+  }
+
+  /// Writes the group's values into lanes first … first+kGroup−1 of x.
+  template <class T>
+  static void store(Lanes<T>& x, int first, Vec<T> v) {
+    std::memcpy(&x.v[first], &v, sizeof v);
+  }
+
   /// Runs body(lane) for every lane: the per-lane part of a kernel. The loop
   /// is what the compiler vectorizes.
   template <class Body>
   void each(Body&& body) const {
 #pragma omp simd
     for (int lane = 0; lane < kWidth; ++lane) body(lane);
-  }
-
-  /// Runs body(lane) for lanes 0..count-1 only (count ≤ 32); the other
-  /// lanes idle. Saves the CPU the work of lanes that hold nothing.
-  template <class Body>
-  void each_below(int count, Body&& body) const {
-#pragma omp simd
-    for (int lane = 0; lane < count; ++lane) body(lane);
   }
 
   /// Runs body() once, as lane 0 would; the other lanes see its writes after.
@@ -50,22 +95,25 @@ struct CpuWarp {
   /// 4, 2, 1), so the result is bitwise the one every GPU lane gets.
   template <class T>
   T sum(const Lanes<T>& x) const {
-    T v[kWidth / 2];
-#pragma GCC unroll 16
-    for (int lane = 0; lane < kWidth / 2; ++lane) v[lane] = x[lane] + x[lane + kWidth / 2];
-#pragma GCC unroll 8
-    for (int lane = 0; lane < 8; ++lane) v[lane] = v[lane] + v[lane + 8];
-#pragma GCC unroll 4
-    for (int lane = 0; lane < 4; ++lane) v[lane] = v[lane] + v[lane + 4];
-    v[0] = v[0] + v[2];
-    v[1] = v[1] + v[3];
-    return v[0] + v[1];
+    constexpr int g = kGroup<T>;
+    Vec<T> v[kWidth / g];
+    std::memcpy(v, x.v, sizeof v);
+    // Offsets of a group or more add whole vectors …
+    for (int half = kWidth / 2; half >= g; half /= 2)
+      for (int i = 0; i < half / g; ++i) v[i] = v[i] + v[i + half / g];
+    // … the rest add lanes inside the first.
+    T lanes[g];
+    std::memcpy(lanes, &v[0], sizeof lanes);
+    for (int half = g / 2; half >= 1; half /= 2)
+      for (int i = 0; i < half; ++i) lanes[i] = lanes[i] + lanes[i + half];
+    return lanes[0];
   }
 
   /// Bit l set when pred[l] is nonzero.
-  uint32_t ballot(const Lanes<int>& pred) const {
+  template <class T>
+  uint32_t ballot(const Lanes<T>& pred) const {
     uint32_t mask = 0;
-    for (int lane = 0; lane < kWidth; ++lane) mask |= static_cast<uint32_t>(pred[lane] != 0) << lane;
+    for (int lane = 0; lane < kWidth; ++lane) mask |= static_cast<uint32_t>(pred[lane] != T(0)) << lane;
     return mask;
   }
 };

@@ -19,15 +19,45 @@ struct GpuWarp {
     __device__ __forceinline__ const T& operator[](int) const { return v; }
   };
 
+  /// A lane group is the lane itself: values are plain T.
+  template <class T>
+  using Vec = T;
+
+  template <class T, class Body>
+  __device__ __forceinline__ void each_group(Body&& body) const {
+    body(lane_id);
+  }
+
+  template <class T, class Body>
+  __device__ __forceinline__ void each_group_below(int count, Body&& body) const {
+    if (lane_id < count) body(lane_id);
+  }
+
+  template <class T>
+  __device__ __forceinline__ static T lane_index(int lane) {
+    return static_cast<T>(lane);
+  }
+
+  template <class T>
+  __device__ __forceinline__ static T load(const T* at) {
+    return *at;
+  }
+
+  template <class T>
+  __device__ __forceinline__ static T load_label(const int* at) {
+    return static_cast<T>(*at);
+  }
+
+  template <class T>
+  __device__ __forceinline__ static void store(Lanes<T>& x, int, T v) {
+    x.v = v;
+  }
+
   template <class Body>
   __device__ __forceinline__ void each(Body&& body) const {
     body(lane_id);
   }
 
-  template <class Body>
-  __device__ __forceinline__ void each_below(int count, Body&& body) const {
-    if (lane_id < count) body(lane_id);
-  }
 
   template <class Body>
   __device__ __forceinline__ void single(Body&& body) const {
@@ -43,8 +73,9 @@ struct GpuWarp {
     return v;
   }
 
-  __device__ __forceinline__ uint32_t ballot(const Lanes<int>& pred) const {
-    return __ballot_sync(kFull, pred.v != 0);
+  template <class T>
+  __device__ __forceinline__ uint32_t ballot(const Lanes<T>& pred) const {
+    return __ballot_sync(kFull, pred.v != T(0));
   }
 };
 

@@ -1,0 +1,47 @@
+#pragma once
+// A CPU lane group: consecutive lanes of a warp held in one GCC vector (4
+// doubles or 8 floats, one AVX2 register), so per-lane kernel code written
+// over a lane value V compiles to SIMD instructions directly, with no reliance
+// on the auto-vectorizer. Arithmetic, comparisons (giving lane masks) and
+// `mask ? a : b` are GCC's vector extensions; a scalar operand is broadcast.
+#include <cstdint>
+#include <cstring>
+
+#include "fast_math.hpp"
+
+namespace iht::warp {
+
+inline constexpr int kLaneGroupBytes = 32;
+
+template <class T>
+struct LaneVec;
+
+template <>
+struct LaneVec<double> {
+  typedef double type __attribute__((vector_size(kLaneGroupBytes)));
+  typedef uint64_t bits __attribute__((vector_size(kLaneGroupBytes)));
+  typedef int32_t labels __attribute__((vector_size(kLaneGroupBytes / 2)));  // one int per lane
+};
+
+template <>
+struct LaneVec<float> {
+  typedef float type __attribute__((vector_size(kLaneGroupBytes)));
+  typedef uint32_t bits __attribute__((vector_size(kLaneGroupBytes)));
+  typedef int32_t labels __attribute__((vector_size(kLaneGroupBytes)));
+};
+
+template <class T>
+struct LaneBitsOfVec {
+  using Scalar = T;
+  using V = typename LaneVec<T>::type;
+  using UInt = typename LaneVec<T>::bits;
+  static UInt to_bits(V v) { return __builtin_bit_cast(UInt, v); }
+  static V from_bits(UInt b) { return __builtin_bit_cast(V, b); }
+};
+
+template <>
+struct LaneBits<LaneVec<double>::type> : LaneBitsOfVec<double> {};
+template <>
+struct LaneBits<LaneVec<float>::type> : LaneBitsOfVec<float> {};
+
+}  // namespace iht::warp
