@@ -79,22 +79,27 @@ IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, 
   write(s.test_x, s.test_y, p.m_train, p.m_test);
 }
 
+/// Chunks of 32 samples a lane works on side by side in the loss pass: their
+/// exponentials and divisions are independent, which keeps the pipelines full.
+inline constexpr int kChunksTogether = 2;
+
 /// f(θ) = mean softmax cross-entropy over the split; with kGrad also ∇f.
-/// Lane l handles samples l, l+32, … in turn, keeping its loss and gradient
-/// sums in registers; the warp sums them at the end. Per-lane code runs on
-/// lane values V: one lane's scalar on the GPU, a SIMD group of lanes on the
-/// CPU. The arg-max class's term e^0 = 1 is not computed: c − 1 exponentials
-/// per sample. Products of the per-sample sums of exponentials are kept and
-/// their log taken every 8 chunks (each sum is in [1, c], so 8 of them cannot
-/// overflow even in float).
+/// Lane l handles samples l, l+32, … and keeps its loss and gradient sums in
+/// registers, adding to them in sample order; the warp sums them at the end.
+/// Per-lane code runs on lane values V: one lane's scalar on the GPU, a SIMD
+/// group of lanes on the CPU. The arg-max class's term e^0 = 1 is not
+/// computed: c − 1 exponentials per sample. Products of the per-sample sums of
+/// exponentials are kept and their log taken every 8 chunks (each sum is in
+/// [1, c], so 8 of them cannot overflow even in float).
 template <bool kGrad, class W, class T, class Shape>
 IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta_in, const SplitView<T>& data, T* grad) {
   using V = typename W::template Vec<T>;
+  constexpr int kU = kChunksTogether;
   const int d = shape.d, c = shape.c, n = shape.n;
   T theta[kMaxParams];  // a private copy: the compiler need not reload it after each store
   IHT_UNROLL
   for (int i = 0; i < n; ++i) theta[i] = theta_in[i];
-  const int stride = data.stride, chunks = data.stride / kWarpWidth;
+  const int stride = data.stride;
   typename W::template Lanes<T> g_lanes[kGrad ? kMaxParams : 1];
   typename W::template Lanes<T> loss_lanes;
   w.template each_group<T>([&](int lane) {
@@ -103,56 +108,83 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta_in, const 
     IHT_UNROLL
     for (int i = 0; i < (kGrad ? n : 1); ++i) g[i] = zero;
     V loss = zero, prod = one;
-    for (int k = 0; k < chunks; ++k) {
-      const int at = k * kWarpWidth + lane;
-      const V y = w.template load_label<T>(data.y + at);  // −1 marks padding
-      const auto valid = y >= T(0);
-      V x[kMaxFeatures];
+    // Chunks holding a sample of this lane (group): the rest would add only zeros.
+    const int chunks = (data.count - lane + kWarpWidth - 1) / kWarpWidth;
+    for (int k0 = 0; k0 < chunks; k0 += kU) {
+      // Sample values of chunks k0 … k0+kU−1; one past the end is all padding.
+      V y[kU], x[kU][kMaxFeatures], zmax[kU], amax[kU], zy[kU];
       IHT_UNROLL
-      for (int f = 0; f < d; ++f) x[f] = w.load(data.x + f * stride + at);
-      V z[kMaxClasses];
-      IHT_UNROLL
-      for (int j = 0; j < c; ++j) {
-        z[j] = x[0] * theta[j] + theta[d * c + j];
+      for (int u = 0; u < kU; ++u) {
+        const int at = (k0 + u < chunks ? k0 + u : k0) * kWarpWidth + lane;
+        y[u] = k0 + u < chunks ? w.template load_label<T>(data.y + at) : zero - T(1);  // −1 marks padding
         IHT_UNROLL
-        for (int f = 1; f < d; ++f) z[j] += x[f] * theta[f * c + j];
+        for (int f = 0; f < d; ++f) x[u][f] = w.load(data.x + f * stride + at);
       }
-      V zmax = z[0], amax = zero, zy = zero;  // the class index held in T: one vector width on the CPU
+      V z[kU][kMaxClasses];
       IHT_UNROLL
       for (int j = 0; j < c; ++j) {
-        const auto above = z[j] > zmax;  // a NaN in z[0] sticks
-        zmax = above ? z[j] : zmax;
-        amax = above ? T(j) : amax;
-        zy = y == T(j) ? z[j] : zy;
-      }
-      loss += valid ? zmax - zy : zero;
-      // ex[j] = e^(z − zmax) of the j-th class other than the arg-max.
-      V ex[kMaxClasses - 1];
-      IHT_UNROLL
-      for (int j = 0; j + 1 < c; ++j) ex[j] = exp_nonpositive((amax > T(j) ? z[j] : z[j + 1]) - zmax);
-      V e[kMaxClasses];
-      V sum = zero;
-      IHT_UNROLL
-      for (int j = 0; j < c; ++j) {
-        const V from_left = j + 1 < c ? ex[j + 1 < c ? j : 0] : one;  // used when j < arg-max
-        const V from_right = j > 0 ? ex[j > 0 ? j - 1 : 0] : one;     // used when j > arg-max
-        e[j] = amax > T(j) ? from_left : (amax == T(j) ? one : from_right);
-        sum += e[j];
-      }
-      prod *= valid ? sum : one;
-      if constexpr (kGrad) {
-        const V inv = one / sum;
         IHT_UNROLL
-        for (int j = 0; j < c; ++j) {
-          const V r = valid ? e[j] * inv - (y == T(j) ? one : zero) : zero;
-          g[d * c + j] += r;
+        for (int u = 0; u < kU; ++u) {
+          z[u][j] = x[u][0] * theta[j] + theta[d * c + j];
           IHT_UNROLL
-          for (int f = 0; f < d; ++f) g[f * c + j] += x[f] * r;
+          for (int f = 1; f < d; ++f) z[u][j] += x[u][f] * theta[f * c + j];
         }
       }
-      if ((k & 7) == 7 || k == chunks - 1) {
-        loss += log_positive(prod);
-        prod = one;
+      IHT_UNROLL
+      for (int u = 0; u < kU; ++u) {
+        zmax[u] = z[u][0];
+        amax[u] = zero;  // the class index held in T: one vector width on the CPU
+        zy[u] = zero;
+        IHT_UNROLL
+        for (int j = 0; j < c; ++j) {
+          const auto above = z[u][j] > zmax[u];  // a NaN in z[0] sticks
+          zmax[u] = above ? z[u][j] : zmax[u];
+          amax[u] = above ? T(j) : amax[u];
+          zy[u] = y[u] == T(j) ? z[u][j] : zy[u];
+        }
+      }
+      // ex[j] = e^(z − zmax) of the j-th class other than the arg-max.
+      V ex[kU][kMaxClasses - 1];
+      IHT_UNROLL
+      for (int j = 0; j + 1 < c; ++j) {
+        IHT_UNROLL
+        for (int u = 0; u < kU; ++u)
+          ex[u][j] = exp_nonpositive((amax[u] > T(j) ? z[u][j] : z[u][j + 1]) - zmax[u]);
+      }
+      V e[kU][kMaxClasses], sum[kU], inv[kU];
+      IHT_UNROLL
+      for (int u = 0; u < kU; ++u) {
+        sum[u] = zero;
+        IHT_UNROLL
+        for (int j = 0; j < c; ++j) {
+          const V from_left = j + 1 < c ? ex[u][j + 1 < c ? j : 0] : one;  // used when j < arg-max
+          const V from_right = j > 0 ? ex[u][j > 0 ? j - 1 : 0] : one;     // used when j > arg-max
+          e[u][j] = amax[u] > T(j) ? from_left : (amax[u] == T(j) ? one : from_right);
+          sum[u] += e[u][j];
+        }
+        if constexpr (kGrad) inv[u] = one / sum[u];
+      }
+      // Into the sums, in sample order.
+      IHT_UNROLL
+      for (int u = 0; u < kU; ++u) {
+        const int k = k0 + u;
+        if (k >= chunks) break;
+        const auto valid = y[u] >= T(0);
+        loss += valid ? zmax[u] - zy[u] : zero;
+        prod *= valid ? sum[u] : one;
+        if constexpr (kGrad) {
+          IHT_UNROLL
+          for (int j = 0; j < c; ++j) {
+            const V r = valid ? e[u][j] * inv[u] - (y[u] == T(j) ? one : zero) : zero;
+            g[d * c + j] += r;
+            IHT_UNROLL
+            for (int f = 0; f < d; ++f) g[f * c + j] += x[u][f] * r;
+          }
+        }
+        if ((k & 7) == 7 || k == chunks - 1) {
+          loss += log_positive(prod);
+          prod = one;
+        }
       }
     }
     w.store(loss_lanes, lane, loss);
