@@ -4,6 +4,7 @@
 // over a lane value V compiles to SIMD instructions directly, with no reliance
 // on the auto-vectorizer. Arithmetic, comparisons (giving lane masks) and
 // `mask ? a : b` are GCC's vector extensions; a scalar operand is broadcast.
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -37,6 +38,10 @@ struct LaneBitsOfVec {
   using UInt = typename LaneVec<T>::bits;
   static UInt to_bits(V v) { return __builtin_bit_cast(UInt, v); }
   static V from_bits(UInt b) { return __builtin_bit_cast(V, b); }
+  static V fma(V a, V b, V c) {
+    for (int i = 0; i < static_cast<int>(sizeof(V) / sizeof(T)); ++i) a[i] = std::fma(a[i], b[i], c[i]);
+    return a;
+  }
 };
 
 template <>

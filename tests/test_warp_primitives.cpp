@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -127,4 +128,90 @@ TEST(FastMath, FloatVersionsAreAccurateToFloatPrecision) {
   for (float x = 1.0f; x < 1e6f; x *= 1.001f) ASSERT_NEAR(log_positive(x), std::log(x), 4e-7f * std::log(x) + 1e-7f) << x;
   EXPECT_TRUE(std::isnan(exp_nonpositive(NAN)));
   EXPECT_TRUE(std::isinf(log_positive(INFINITY)));
+}
+
+namespace {
+
+template <class T>
+bool same_bits(T a, T b) {
+  return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+/// The CPU runs exp and log on lane groups (SIMD vectors), the GPU on one
+/// lane's scalar: both must give the same bits.
+template <class T>
+void expect_lane_groups_match_scalars(T exp_lo, T log_hi) {
+  using V = CpuWarp::Vec<T>;
+  constexpr int g = CpuWarp::kGroup<T>;
+  std::mt19937_64 rng(4);
+  std::uniform_real_distribution<T> exp_arg(exp_lo, T(0)), log_arg(T(1), log_hi);
+  for (int trial = 0; trial < 2000; ++trial) {
+    T a[g], b[g];
+    for (int i = 0; i < g; ++i) {
+      a[i] = exp_arg(rng);
+      b[i] = log_arg(rng);
+    }
+    if (trial == 0) {  // the edges
+      a[0] = T(0);
+      a[1] = T(NAN);
+      b[0] = T(1);
+      b[1] = T(INFINITY);
+    }
+    V va, vb;
+    std::memcpy(&va, a, sizeof va);
+    std::memcpy(&vb, b, sizeof vb);
+    const V ea = exp_nonpositive(va), lb = log_positive(vb);
+    for (int i = 0; i < g; ++i) {
+      ASSERT_TRUE(same_bits(ea[i], exp_nonpositive(a[i]))) << "exp(" << a[i] << ")";
+      ASSERT_TRUE(same_bits(lb[i], log_positive(b[i]))) << "log(" << b[i] << ")";
+    }
+  }
+}
+
+}  // namespace
+
+TEST(FastMath, LaneGroupsGiveTheScalarBits) {
+  expect_lane_groups_match_scalars<double>(-745.0, 1e6);
+  expect_lane_groups_match_scalars<float>(-90.0f, 1e6f);
+}
+
+TEST(WarpSum, FloatLaneGroupsAddInButterflyOrder) {
+  CpuWarp w;
+  CpuWarp::Lanes<float> x;
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<float> u(-1, 1);
+  for (int trial = 0; trial < 100; ++trial) {
+    float v[32];
+    for (int l = 0; l < 32; ++l) v[l] = x[l] = u(rng);
+    for (int off = 16; off > 0; off /= 2)
+      for (int l = 0; l < off; ++l) v[l] = v[l] + v[l + off];
+    ASSERT_EQ(w.sum(x), v[0]);
+  }
+}
+
+TEST(WarpLaneGroups, CoverEveryLaneOnceAndMoveTheirValues) {
+  const CpuWarp w;
+  CpuWarp::Lanes<double> out;
+  w.each([&](int l) { out[l] = -1.0; });
+  double src[32];
+  int labels[32];
+  for (int l = 0; l < 32; ++l) {
+    src[l] = 0.5 * l;
+    labels[l] = l % 3 - 1;
+  }
+  int groups = 0;
+  w.each_group<double>([&](int first) {
+    ++groups;
+    const auto v = w.load(src + first), index = w.lane_index<double>(first), label = w.load_label<double>(labels + first);
+    for (int i = 0; i < CpuWarp::kGroup<double>; ++i) {
+      EXPECT_EQ(index[i], first + i);
+      EXPECT_EQ(label[i], labels[first + i]);
+    }
+    w.store(out, first, v + 1.0);
+  });
+  EXPECT_EQ(groups, 32 / CpuWarp::kGroup<double>);
+  for (int l = 0; l < 32; ++l) EXPECT_EQ(out[l], 0.5 * l + 1.0) << l;
+  int below = 0;
+  w.each_group_below<double>(5, [&](int) { ++below; });
+  EXPECT_EQ(below, (5 + CpuWarp::kGroup<double> - 1) / CpuWarp::kGroup<double>);
 }
