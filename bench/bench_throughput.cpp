@@ -33,7 +33,7 @@ namespace {
 struct StepCost {
   // per training sample
   double forward;   // z = b + Wx: d·c FMA
-  double softmax;   // (c−1) max compares, c subtracts (z − zmax), c adds (sum), 1 multiply (lane product)
+  double softmax;   // (c−1) max compares, c−1 subtracts (z − zmax but the arg-max), c adds (sum), 1 multiply (lane product)
   double loss;      // zmax − z_y and the accumulate
   double backward;  // c multiplies (e·1/sum), c subtracts (− onehot), d·c FMA + c adds (gradient)
   double per_sample;
@@ -43,7 +43,7 @@ struct StepCost {
   double scale;     // ·1/m of the n gradients and the loss: n+1 multiplies
   double update;    // θ − γ∇f: n FMA
   double flops;     // samples + reduce + scale + update
-  double exps;      // c per sample
+  double exps;      // c − 1 per sample (the arg-max term is 1)
   double logs;      // one per lane per 8 chunks of 32 samples (→ m/8 for large m)
   double divs;      // 1/sum per sample, plus 1/m
   double compares;  // selection: each lane ranks its entry against all n (n·n, not flops)
@@ -53,7 +53,7 @@ StepCost flops_per_step(int m, int d, int c) {
   StepCost k{};
   const double dc = double(d) * c, n = dc + c;
   k.forward = 2 * dc;
-  k.softmax = (c - 1) + c + c + 1;
+  k.softmax = (c - 1) + (c - 1) + c + 1;
   k.loss = 2;
   k.backward = c + c + 2 * dc + c;
   k.per_sample = k.forward + k.softmax + k.loss + k.backward;
@@ -62,7 +62,7 @@ StepCost flops_per_step(int m, int d, int c) {
   k.scale = n + 1;
   k.update = 2 * n;
   k.flops = k.samples + k.reduce + k.scale + k.update;
-  k.exps = double(m) * c;
+  k.exps = double(m) * (c - 1);
   const int chunks = (m + 31) / 32;
   k.logs = 32.0 * ((chunks + 7) / 8);
   k.divs = m + 1.0;
@@ -71,13 +71,14 @@ StepCost flops_per_step(int m, int d, int c) {
 }
 
 /// Flops that exp, log and a divide execute as written in kernels/fast_math.hpp
-/// (FMA = 2): exp = Cody-Waite reduction (3 FMA) + polynomial (degree 13 in
-/// float64, 7 in float32: that many FMA) + 5 other (clamp, k, 2^k scale, NaN/range
-/// selects); log = t = (m−1)/(m+1) (2 adds + 1 divide), t² (1 mul), odd series
+/// (FMA = 2): exp = Cody-Waite reduction (3 FMA) + the polynomial by Estrin's
+/// scheme (float64, degree 11: 10 FMA, 3 multiplies for r², r⁴, r⁸, 1 add;
+/// float32, degree 7: 6 FMA, 2 multiplies, 1 add) + 5 other (clamp, k, 2^k
+/// scale); log = t = (m−1)/(m+1) (2 adds + 1 divide), t² (1 mul), odd series
 /// (10 FMA in float64, 5 in float32), e·ln2 + 2ts (1 FMA + 2 mul), 2 range compares.
 double executed_flops(const StepCost& k, iht::Precision p) {
   const bool f64 = p == iht::Precision::kFloat64;
-  const double exp_cost = 2 * (3 + (f64 ? 13 : 7)) + 5;
+  const double exp_cost = 2 * (3 + (f64 ? 10 : 6)) + (f64 ? 4 : 3) + 5;
   const double log_cost = 2 + 1 + 1 + 2 * (f64 ? 10 : 5) + 2 + 2 + 2;
   return k.flops + k.exps * exp_cost + k.logs * log_cost + k.divs;
 }

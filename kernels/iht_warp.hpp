@@ -1,8 +1,10 @@
 #pragma once
 // One IHT run (SPEC §3) computed by one 32-lane warp. Written once over the
 // warp abstraction W (CpuWarp or GpuWarp): per-lane code sits inside
-// w.each(...), where lane l owns training samples l, l+32, …; collectives
-// (w.sum, w.ballot) combine lanes; everything else is uniform across lanes.
+// w.each(...) (one lane at a time) or w.each_group<T>(...) (lane values V =
+// W::Vec<T>: one lane's scalar on the GPU, a SIMD vector of consecutive lanes
+// on the CPU); lane l owns training samples l, l+32, …; collectives (w.sum,
+// w.ballot) combine lanes; everything else is uniform across lanes.
 // Precision T is double (matches the reference) or float.
 #include <cmath>
 #include <cstdint>
