@@ -74,138 +74,120 @@ struct LaneBits<float> {
   }
 };
 
-/// e^x for x ≤ 0; below −708 it returns e^−708 ≈ 3e-308 (a softmax term that
-/// small is negligible next to the 1 of the largest class). NaN propagates
-/// through the arithmetic. Cody-Waite reduction x = k·ln2 + r, |r| ≤ ln2/2,
-/// then e^r = 1 + r + r²·q(r) with q of degree 9 fitted to (e^r − 1 − r)/r²
-/// (Chebyshev fit, scripts/fit_exp_poly.py; relative error ≈ 1e-17 before
-/// rounding), evaluated by Estrin's scheme so the dependency chain is short.
-/// k is rounded by adding 1.5·2^52, which leaves it in the low mantissa bits:
-/// no float-to-integer conversion, so the CPU side vectorizes with AVX2.
+/// The constants of each precision's bit layout and of its exp and log.
+template <class Scalar>
+struct FloatFormat;
+
+template <>
+struct FloatFormat<double> {
+  using UInt = uint64_t;
+  static constexpr int kMantissaBits = 52;
+  static constexpr UInt kBias = 1023;
+  static constexpr double kTwoToMantissa = 4503599627370496.0;  // 2^52
+  static constexpr UInt kTwoToMantissaBits = 0x4330000000000000ull;
+  static constexpr double kShifter = 6755399441055744.0;  // 1.5 · 2^52
+  static constexpr UInt kShifterBits = 0x4338000000000000ull;
+  static constexpr UInt kSqrtHalfBits = 0x3FE6A09E667F3BCDull;  // bits of √½
+  static constexpr double kExpMin = -708.0;  // e^kExpMin ≈ 3e-308, still normal
+  static constexpr double kLog2e = 1.4426950408889634;
+  static constexpr double kLn2 = 0.69314718055994530942;
+  static constexpr double kLn2Hi = 6.93147180369123816490e-01;  // Cody–Waite split of ln2
+  static constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  static constexpr int kLogTerms = 11;  // the atanh series to t^21
+};
+
+template <>
+struct FloatFormat<float> {
+  using UInt = uint32_t;
+  static constexpr int kMantissaBits = 23;
+  static constexpr UInt kBias = 127;
+  static constexpr float kTwoToMantissa = 8388608.0f;  // 2^23
+  static constexpr UInt kTwoToMantissaBits = 0x4B000000u;
+  static constexpr float kShifter = 12582912.0f;  // 1.5 · 2^23
+  static constexpr UInt kShifterBits = 0x4B400000u;
+  static constexpr UInt kSqrtHalfBits = 0x3F3504F3u;
+  static constexpr float kExpMin = -87.0f;
+  static constexpr float kLog2e = 1.44269504f;
+  static constexpr float kLn2 = 0.693147181f;
+  static constexpr float kLn2Hi = 0.693145752f;
+  static constexpr float kLn2Lo = 1.42860677e-6f;
+  static constexpr int kLogTerms = 6;  // to t^11
+};
+
+/// e^r for |r| ≤ ln2/2, double: e^r = 1 + r + r²·q(r) with q of degree 9
+/// fitted to (e^r − 1 − r)/r² (Chebyshev fit, scripts/fit_exp_poly.py;
+/// relative error ≈ 1e-17 before rounding), by Estrin's scheme so the
+/// dependency chain is short.
 template <class V>
-IHT_HD V exp_nonpositive_f64(V x) {
-  using B = LaneBits<V>;
-  using U = typename B::UInt;
-  constexpr double kLog2e = 1.4426950408889634;
-  constexpr double kLn2Hi = 6.93147180369123816490e-01;
-  constexpr double kLn2Lo = 1.90821492927058770002e-10;
-  constexpr double kShifter = 6755399441055744.0;  // 1.5 · 2^52
-  constexpr uint64_t kShifterBits = 0x4338000000000000ull;
+IHT_HD V exp_reduced_f64(V r) {
   constexpr double kQ[10] = {0.50000000000000010221,    0.16666666666666667453,    0.041666666666624127873,
                              0.0083333333333300618325,  0.0013888888917213716901,  0.00019841269863053616878,
                              2.4801521295954375131e-5,  2.7557268459997064772e-6,  2.7620088445409748161e-7,
                              2.5100385495510319078e-8};
-  const V xc = x < -708.0 ? -708.0 : x;
-  const V shifted = xc * kLog2e + kShifter;
-  const V kf = shifted - kShifter;
-  const V r = (xc - kf * kLn2Hi) - kf * kLn2Lo;
   const V r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
   const V q01 = r * kQ[1] + kQ[0], q23 = r * kQ[3] + kQ[2], q45 = r * kQ[5] + kQ[4];
   const V q67 = r * kQ[7] + kQ[6], q89 = r * kQ[9] + kQ[8];
   const V q07 = (q67 * r2 + q45) * r4 + (q23 * r2 + q01);
   const V q = q89 * r8 + q07;
-  const V p = q * r2 + (r + 1.0);
-  // 2^k: k sits in the low bits of `shifted`; move it into the exponent field.
-  const U k = B::to_bits(shifted) - kShifterBits;
-  const V scale = B::from_bits((k + 1023u) << 52);
-  return p * scale;
+  return q * r2 + (r + 1.0);
 }
 
-/// ln x for finite x ≥ 1e-300: x = 2^e·m with m in [√½, √2), then
-/// ln m = 2·atanh(t), t = (m−1)/(m+1), |t| ≤ 0.172, odd series to t^21.
-/// Non-finite or non-positive x gives NaN or the input (inf), never a finite lie.
-/// Only unsigned shifts and adds touch the bits, so AVX2 vectorizes it.
+/// e^r for |r| ≤ ln2/2, float: Taylor to degree 7, by Estrin's scheme.
 template <class V>
-IHT_HD V log_positive_f64(V x) {
-  using B = LaneBits<V>;
-  using U = typename B::UInt;
-  constexpr double kLn2 = 0.69314718055994530942;
-  constexpr uint64_t kSqrtHalfBits = 0x3FE6A09E667F3BCDull;  // bits of √½
-  constexpr uint64_t kTwo52Bits = 0x4330000000000000ull;     // bits of 2^52
-  const U bits = B::to_bits(x);
-  // Biased exponent of x/√½ (e + 1023), below 2^11 for every positive x.
-  const U biased = (bits - kSqrtHalfBits + (1023ull << 52)) >> 52;
-  const V e = (B::from_bits(biased | kTwo52Bits) - 4503599627370496.0) - 1023.0;
-  const V m = B::from_bits(bits - ((biased - 1023u) << 52));
-  const V t = (m - 1.0) / (m + 1.0);
-  const V t2 = t * t;
-  V s = t2 * (1.0 / 21) + 1.0 / 19;
-  s = s * t2 + 1.0 / 17;
-  s = s * t2 + 1.0 / 15;
-  s = s * t2 + 1.0 / 13;
-  s = s * t2 + 1.0 / 11;
-  s = s * t2 + 1.0 / 9;
-  s = s * t2 + 1.0 / 7;
-  s = s * t2 + 1.0 / 5;
-  s = s * t2 + 1.0 / 3;
-  s = s * t2 + 1.0;
-  const V y = B::fma(e, V{} + kLn2, 2.0 * t * s);
-  const auto ok = x > 0.0 && x < std::numeric_limits<double>::infinity();
-  return ok ? y : (x > 0.0 ? x : std::numeric_limits<double>::quiet_NaN());
-}
-
-/// Single-precision versions: degree-7 exp polynomial (shifter 1.5 · 2^23),
-/// series to t^11 for log.
-template <class V>
-IHT_HD V exp_nonpositive_f32(V x) {
-  using B = LaneBits<V>;
-  using U = typename B::UInt;
-  constexpr float kLog2e = 1.44269504f;
-  constexpr float kLn2Hi = 0.693145752f;
-  constexpr float kLn2Lo = 1.42860677e-6f;
-  constexpr float kShifter = 12582912.0f;  // 1.5 · 2^23
-  constexpr uint32_t kShifterBits = 0x4B400000u;
-  const V xc = x < -87.0f ? -87.0f : x;
-  const V shifted = xc * kLog2e + kShifter;
-  const V kf = shifted - kShifter;
-  const V r = (xc - kf * kLn2Hi) - kf * kLn2Lo;
-  const V r2 = r * r, r4 = r2 * r2;  // Estrin's scheme, as for double
+IHT_HD V exp_reduced_f32(V r) {
+  const V r2 = r * r, r4 = r2 * r2;
   const V p01 = r + 1.0f, p23 = r * (1.0f / 6.0f) + 0.5f;
   const V p45 = r * (1.0f / 120.0f) + 1.0f / 24.0f, p67 = r * (1.0f / 5040.0f) + 1.0f / 720.0f;
-  const V p = (p67 * r2 + p45) * r4 + (p23 * r2 + p01);
-  const U k = B::to_bits(shifted) - kShifterBits;
-  const V scale = B::from_bits((k + 127u) << 23);
-  return p * scale;
+  return (p67 * r2 + p45) * r4 + (p23 * r2 + p01);
 }
 
-template <class V>
-IHT_HD V log_positive_f32(V x) {
-  using B = LaneBits<V>;
-  using U = typename B::UInt;
-  constexpr float kLn2 = 0.693147181f;
-  constexpr uint32_t kSqrtHalfBits = 0x3F3504F3u;  // bits of √½
-  constexpr uint32_t kTwo23Bits = 0x4B000000u;     // bits of 2^23
-  const U bits = B::to_bits(x);
-  const U biased = (bits - kSqrtHalfBits + (127u << 23)) >> 23;
-  const V e = (B::from_bits(biased | kTwo23Bits) - 8388608.0f) - 127.0f;
-  const V m = B::from_bits(bits - ((biased - 127u) << 23));
-  const V t = (m - 1.0f) / (m + 1.0f);
-  const V t2 = t * t;
-  V s = t2 * (1.0f / 11) + 1.0f / 9;
-  s = s * t2 + 1.0f / 7;
-  s = s * t2 + 1.0f / 5;
-  s = s * t2 + 1.0f / 3;
-  s = s * t2 + 1.0f;
-  const V y = B::fma(e, V{} + kLn2, 2.0f * t * s);
-  const auto ok = x > 0.0f && x < std::numeric_limits<float>::infinity();
-  return ok ? y : (x > 0.0f ? x : std::numeric_limits<float>::quiet_NaN());
-}
-
-/// The precision of V's lanes picks the polynomial.
+/// e^x for x ≤ 0; below kExpMin it returns e^kExpMin (a softmax term that
+/// small is negligible next to the 1 of the largest class). NaN propagates
+/// through the arithmetic. Cody-Waite reduction x = k·ln2 + r, |r| ≤ ln2/2,
+/// then e^r by a polynomial of the precision and 2^k from the bits. k is
+/// rounded by adding 1.5·2^mantissa, which leaves it in the low mantissa
+/// bits: no float-to-integer conversion, so the CPU side vectorizes with AVX2.
 template <class V>
 IHT_HD V exp_nonpositive(V x) {
-  if constexpr (std::is_same_v<typename LaneBits<V>::Scalar, double>)
-    return exp_nonpositive_f64(x);
+  using B = LaneBits<V>;
+  using F = FloatFormat<typename B::Scalar>;
+  const V xc = x < F::kExpMin ? F::kExpMin : x;
+  const V shifted = xc * F::kLog2e + F::kShifter;
+  const V kf = shifted - F::kShifter;
+  const V r = (xc - kf * F::kLn2Hi) - kf * F::kLn2Lo;
+  V p;
+  if constexpr (std::is_same_v<typename B::Scalar, double>)
+    p = exp_reduced_f64(r);
   else
-    return exp_nonpositive_f32(x);
+    p = exp_reduced_f32(r);
+  // 2^k: k sits in the low bits of `shifted`; move it into the exponent field.
+  const typename B::UInt k = B::to_bits(shifted) - F::kShifterBits;
+  return p * B::from_bits((k + F::kBias) << F::kMantissaBits);
 }
 
+/// ln x for finite x ≥ 1e-300 (float: 1e-37): x = 2^e·m with m in [√½, √2),
+/// then ln m = 2·atanh(t), t = (m−1)/(m+1), |t| ≤ 0.172, by its odd series
+/// (kLogTerms terms). Non-finite or non-positive x gives NaN or the input
+/// (inf), never a finite lie. Only unsigned shifts and adds touch the bits,
+/// so AVX2 vectorizes it.
 template <class V>
 IHT_HD V log_positive(V x) {
-  if constexpr (std::is_same_v<typename LaneBits<V>::Scalar, double>)
-    return log_positive_f64(x);
-  else
-    return log_positive_f32(x);
+  using B = LaneBits<V>;
+  using S = typename B::Scalar;
+  using F = FloatFormat<S>;
+  const typename B::UInt bits = B::to_bits(x);
+  // Biased exponent of x/√½ (e + bias), below 2^(exponent bits) for every positive x.
+  const typename B::UInt biased =
+      (bits - F::kSqrtHalfBits + (F::kBias << F::kMantissaBits)) >> F::kMantissaBits;
+  const V e = (B::from_bits(biased | F::kTwoToMantissaBits) - F::kTwoToMantissa) - static_cast<S>(F::kBias);
+  const V m = B::from_bits(bits - ((biased - F::kBias) << F::kMantissaBits));
+  const V t = (m - S(1)) / (m + S(1));
+  const V t2 = t * t;
+  V s = t2 * (S(1) / S(2 * F::kLogTerms - 1)) + S(1) / S(2 * F::kLogTerms - 3);
+  for (int k = F::kLogTerms - 3; k >= 0; --k) s = s * t2 + S(1) / S(2 * k + 1);
+  const V y = B::fma(e, V{} + F::kLn2, S(2) * t * s);
+  const auto ok = x > S(0) && x < std::numeric_limits<S>::infinity();
+  return ok ? y : (x > S(0) ? x : std::numeric_limits<S>::quiet_NaN());
 }
 
 }  // namespace iht::warp

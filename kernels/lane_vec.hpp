@@ -6,7 +6,6 @@
 // `mask ? a : b` are GCC's vector extensions; a scalar operand is broadcast.
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 
 #include "fast_math.hpp"
 

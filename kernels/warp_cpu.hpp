@@ -97,16 +97,14 @@ struct CpuWarp {
   T sum(const Lanes<T>& x) const {
     constexpr int g = kGroup<T>;
     Vec<T> v[kWidth / g];
-    std::memcpy(v, x.v, sizeof v);
+    for (int i = 0; i < kWidth / g; ++i) v[i] = load(x.v + i * g);
     // Offsets of a group or more add whole vectors …
     for (int half = kWidth / 2; half >= g; half /= 2)
       for (int i = 0; i < half / g; ++i) v[i] = v[i] + v[i + half / g];
     // … the rest add lanes inside the first.
-    T lanes[g];
-    std::memcpy(lanes, &v[0], sizeof lanes);
     for (int half = g / 2; half >= 1; half /= 2)
-      for (int i = 0; i < half; ++i) lanes[i] = lanes[i] + lanes[i + half];
-    return lanes[0];
+      for (int i = 0; i < half; ++i) v[0][i] = v[0][i] + v[0][i + half];
+    return v[0][0];
   }
 
   /// Bit l set when pred[l] is nonzero.

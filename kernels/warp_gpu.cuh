@@ -58,7 +58,6 @@ struct GpuWarp {
     body(lane_id);
   }
 
-
   template <class Body>
   __device__ __forceinline__ void single(Body&& body) const {
     if (lane_id == 0) body();
