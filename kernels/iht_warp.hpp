@@ -33,11 +33,14 @@ namespace iht::warp {
 #define IHT_UNROLL _Pragma("GCC unroll 32")
 #endif
 
-/// A run's split in the warp's scratch: x (d, padded) feature-major.
+/// A run's split in the warp's scratch: x (d, padded) feature-major, labels
+/// y, and targets t (c, padded): row 0 is 1 for a sample and 0 for padding,
+/// row j ≥ 1 the one-hot indicator of class j.
 template <class T>
 struct SplitView {
   const T* x;
   const int* y;
+  const T* t;
   int count, stride;
 };
 
@@ -65,7 +68,7 @@ IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, 
     const double sd = sqrt(w.sum(acc) / p.m_train);
     inv_sd[f] = sd > 0.0 ? 1.0 / sd : 1.0;  // a constant feature: centre it only
   }
-  auto write = [&](T* x, int* y, int first, int count) {
+  auto write = [&](T* x, int* y, T* t, int first, int count) {
     const int stride = padded(count);
     w.each([&](int l) {
       for (int k = l; k < stride; k += kWarpWidth) {
@@ -74,33 +77,48 @@ IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, 
         for (int f = 0; f < p.d; ++f)
           x[f * stride + k] = valid ? static_cast<T>((p.x[row * p.d + f] - mean[f]) * inv_sd[f]) : T(0);
         y[k] = valid ? p.y[row] : -1;
+        t[k] = valid ? T(1) : T(0);
+        for (int j = 1; j < p.c; ++j) t[j * stride + k] = valid && p.y[row] == j ? T(1) : T(0);
       }
     });
   };
-  write(s.train_x, s.train_y, 0, p.m_train);
-  write(s.test_x, s.test_y, p.m_train, p.m_test);
+  write(s.train_x, s.train_y, s.train_t, 0, p.m_train);
+  write(s.test_x, s.test_y, s.test_t, p.m_train, p.m_test);
 }
 
-/// Chunks of 32 samples a lane works on side by side in the loss pass: their
-/// exponentials and divisions are independent, which keeps the pipelines full.
-inline constexpr int kChunksTogether = 2;
-
 /// f(θ) = mean softmax cross-entropy over the split; with kGrad also ∇f.
-/// Lane l handles samples l, l+32, … and keeps its loss and gradient sums in
-/// registers, adding to them in sample order; the warp sums them at the end.
-/// Per-lane code runs on lane values V: one lane's scalar on the GPU, a SIMD
-/// group of lanes on the CPU. The arg-max class's term e^0 = 1 is not
-/// computed: c − 1 exponentials per sample. Products of the per-sample sums of
-/// exponentials are kept and their log taken every 8 chunks (each sum is in
-/// [1, c], so 8 of them cannot overflow even in float).
+///
+/// Softmax does not change when every logit loses class 0's, so the pass works
+/// with z_j − z_0 (j ≥ 1), from weights and biases relative to class 0: one
+/// class fewer to compute and to accumulate. Per sample, with
+/// zmax = max(0, z_j − z_0) and e_j = e^(z_j − z_0 − zmax) (c exponentials,
+/// one of them exactly 1):
+///   loss term  zmax − (z_y − z_0) + ln Σ_j e_j,
+///   ∂/∂z_j     e_j / Σ e − [y = j]; these add to 0 over j, so class 0's
+///              gradient is minus the sum of the others'.
+/// The indicators [y = j] and the padding mask are loaded (SplitView::t), not
+/// compared. Lane l handles samples l, l+32, …: per tile of W::kStagedChunks
+/// chunks, a first loop computes each chunk's softmax, loss and residuals
+/// (independent chunks, so their long exp chains overlap), a second adds the
+/// residuals times x into the gradient sums; both add in sample order and keep
+/// their sums in registers; the warp sums them at the end. Per-lane code runs
+/// on lane values V: one lane's scalar on the GPU, a SIMD group of lanes on the
+/// CPU. Products of the sums Σ e_j are kept and their log taken every 8 chunks
+/// (each sum is in [1, c], so 8 of them cannot overflow even in float).
 template <bool kGrad, class W, class T, class Shape>
-IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta_in, const SplitView<T>& data, T* grad) {
+IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data, T* grad) {
   using V = typename W::template Vec<T>;
-  constexpr int kU = kChunksTogether;
-  const int d = shape.d, c = shape.c, n = shape.n;
-  T theta[kMaxParams];  // a private copy: the compiler need not reload it after each store
+  using B = LaneBits<V>;
+  constexpr int kTile = W::kStagedChunks;
+  const int d = shape.d, c = shape.c;
+  const int row = d + 1;           // one relative class: d weights, then the bias
+  const int rows = (c - 1) * row;  // parameters of the relative classes
+  T rel[kMaxParams];               // rel[(j−1)·row + f] = θ(f, j) − θ(f, 0), f = d the bias
   IHT_UNROLL
-  for (int i = 0; i < n; ++i) theta[i] = theta_in[i];
+  for (int j = 1; j < c; ++j) {
+    IHT_UNROLL
+    for (int f = 0; f <= d; ++f) rel[(j - 1) * row + f] = theta[f * c + j] - theta[f * c];
+  }
   const int stride = data.stride;
   typename W::template Lanes<T> g_lanes[kGrad ? kMaxParams : 1];
   typename W::template Lanes<T> loss_lanes;
@@ -108,97 +126,86 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta_in, const 
     const V zero{}, one = zero + T(1);
     V g[kGrad ? kMaxParams : 1];
     IHT_UNROLL
-    for (int i = 0; i < (kGrad ? n : 1); ++i) g[i] = zero;
+    for (int i = 0; i < (kGrad ? rows : 1); ++i) g[i] = zero;
     V loss = zero, prod = one;
     // Chunks holding a sample of this lane (group): the rest would add only zeros.
     const int chunks = (data.count - lane + kWarpWidth - 1) / kWarpWidth;
-    for (int k0 = 0; k0 < chunks; k0 += kU) {
-      // Sample values of chunks k0 … k0+kU−1; one past the end is all padding.
-      V y[kU], x[kU][kMaxFeatures], zmax[kU], amax[kU], zy[kU];
-      IHT_UNROLL
-      for (int u = 0; u < kU; ++u) {
-        const int at = (k0 + u < chunks ? k0 + u : k0) * kWarpWidth + lane;
-        y[u] = k0 + u < chunks ? w.template load_label<T>(data.y + at) : zero - T(1);  // −1 marks padding
+    for (int k0 = 0; k0 < chunks; k0 += kTile) {
+      const int tile = chunks - k0 < kTile ? chunks - k0 : kTile;
+      V resid[kTile][kMaxClasses - 1];  // e_j / Σe − [y = j], j ≥ 1
+      for (int u = 0; u < tile; ++u) {
+        const int k = k0 + u, at = k * kWarpWidth + lane;
+        V x[kMaxFeatures], t[kMaxClasses], z[kMaxClasses], e[kMaxClasses];
         IHT_UNROLL
-        for (int f = 0; f < d; ++f) x[u][f] = w.load(data.x + f * stride + at);
-      }
-      V z[kU][kMaxClasses];
-      IHT_UNROLL
-      for (int j = 0; j < c; ++j) {
+        for (int f = 0; f < d; ++f) x[f] = w.load(data.x + f * stride + at);
         IHT_UNROLL
-        for (int u = 0; u < kU; ++u) {
-          z[u][j] = x[u][0] * theta[j] + theta[d * c + j];
+        for (int j = 0; j < c; ++j) t[j] = w.load(data.t + j * stride + at);
+        V zmax = zero, zy = zero;  // zy = z_y − z_0
+        IHT_UNROLL
+        for (int j = 1; j < c; ++j) {
+          const T* a = rel + (j - 1) * row;
+          z[j] = x[0] * a[0] + a[d];
           IHT_UNROLL
-          for (int f = 1; f < d; ++f) z[u][j] += x[u][f] * theta[f * c + j];
+          for (int f = 1; f < d; ++f) z[j] += x[f] * a[f];
+          zmax = z[j] > zmax ? z[j] : zmax;  // a NaN reaches e_j
+          zy += t[j] * z[j];
         }
-      }
-      IHT_UNROLL
-      for (int u = 0; u < kU; ++u) {
-        zmax[u] = z[u][0];
-        amax[u] = zero;  // the class index held in T: one vector width on the CPU
-        zy[u] = zero;
+        e[0] = exp_nonpositive(zero - zmax);
+        V sum = e[0];
         IHT_UNROLL
-        for (int j = 0; j < c; ++j) {
-          const auto above = z[u][j] > zmax[u];  // a NaN in z[0] sticks
-          zmax[u] = above ? z[u][j] : zmax[u];
-          amax[u] = above ? T(j) : amax[u];
-          zy[u] = y[u] == T(j) ? z[u][j] : zy[u];
+        for (int j = 1; j < c; ++j) {
+          e[j] = exp_nonpositive(z[j] - zmax);
+          sum += e[j];
         }
-      }
-      // ex[j] = e^(z − zmax) of the j-th class other than the arg-max.
-      V ex[kU][kMaxClasses - 1];
-      IHT_UNROLL
-      for (int j = 0; j + 1 < c; ++j) {
-        IHT_UNROLL
-        for (int u = 0; u < kU; ++u)
-          ex[u][j] = exp_nonpositive((amax[u] > T(j) ? z[u][j] : z[u][j + 1]) - zmax[u]);
-      }
-      V e[kU][kMaxClasses], sum[kU], inv[kU];
-      IHT_UNROLL
-      for (int u = 0; u < kU; ++u) {
-        sum[u] = zero;
-        IHT_UNROLL
-        for (int j = 0; j < c; ++j) {
-          const V from_left = j + 1 < c ? ex[u][j + 1 < c ? j : 0] : one;  // used when j < arg-max
-          const V from_right = j > 0 ? ex[u][j > 0 ? j - 1 : 0] : one;     // used when j > arg-max
-          e[u][j] = amax[u] > T(j) ? from_left : (amax[u] == T(j) ? one : from_right);
-          sum[u] += e[u][j];
-        }
-        if constexpr (kGrad) inv[u] = one / sum[u];
-      }
-      // Into the sums, in sample order.
-      IHT_UNROLL
-      for (int u = 0; u < kU; ++u) {
-        const int k = k0 + u;
-        if (k >= chunks) break;
-        const auto valid = y[u] >= T(0);
-        loss += valid ? zmax[u] - zy[u] : zero;
-        prod *= valid ? sum[u] : one;
-        if constexpr (kGrad) {
-          IHT_UNROLL
-          for (int j = 0; j < c; ++j) {
-            const V r = valid ? e[u][j] * inv[u] - (y[u] == T(j) ? one : zero) : zero;
-            g[d * c + j] += r;
-            IHT_UNROLL
-            for (int f = 0; f < d; ++f) g[f * c + j] += x[u][f] * r;
-          }
-        }
+        const V valid = t[0];  // 1, or 0 for padding
+        loss += valid * (zmax - zy);
+        prod *= valid > zero ? sum : one;
         if ((k & 7) == 7 || k == chunks - 1) {
           loss += log_positive(prod);
           prod = one;
+        }
+        if constexpr (kGrad) {
+          const V inv = valid / sum;
+          IHT_UNROLL
+          for (int j = 1; j < c; ++j) resid[u][j - 1] = B::fma(e[j], inv, zero - t[j]);
+        }
+      }
+      if constexpr (kGrad) {
+        for (int u = 0; u < tile; ++u) {
+          const int at = (k0 + u) * kWarpWidth + lane;
+          V x[kMaxFeatures];
+          IHT_UNROLL
+          for (int f = 0; f < d; ++f) x[f] = w.load(data.x + f * stride + at);
+          IHT_UNROLL
+          for (int j = 1; j < c; ++j) {
+            const V r = resid[u][j - 1];
+            V* gj = g + (j - 1) * row;
+            gj[d] += r;
+            IHT_UNROLL
+            for (int f = 0; f < d; ++f) gj[f] += x[f] * r;
+          }
         }
       }
     }
     w.store(loss_lanes, lane, loss);
     if constexpr (kGrad) {
       IHT_UNROLL
-      for (int i = 0; i < n; ++i) w.store(g_lanes[i], lane, g[i]);
+      for (int i = 0; i < rows; ++i) w.store(g_lanes[i], lane, g[i]);
     }
   });
   const T inv_m = T(1) / static_cast<T>(data.count);
   if constexpr (kGrad) {
     IHT_UNROLL
-    for (int i = 0; i < n; ++i) grad[i] = w.sum(g_lanes[i]) * inv_m;
+    for (int f = 0; f <= d; ++f) {
+      T others = T(0);
+      IHT_UNROLL
+      for (int j = 1; j < c; ++j) {
+        const T sum = w.sum(g_lanes[(j - 1) * row + f]);
+        grad[f * c + j] = sum * inv_m;
+        others += sum;
+      }
+      grad[f * c] = -others * inv_m;
+    }
   }
   return w.sum(loss_lanes) * inv_m;
 }
@@ -306,8 +313,8 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
                     const WarpScratch<T>& scratch, WarpResult* out) {
   const int n = shape.n, s = run.sparsity;
   prepare_split(w, p, run.data_seed, scratch);
-  const SplitView<T> train{scratch.train_x, scratch.train_y, p.m_train, padded(p.m_train)};
-  const SplitView<T> test{scratch.test_x, scratch.test_y, p.m_test, padded(p.m_test)};
+  const SplitView<T> train{scratch.train_x, scratch.train_y, scratch.train_t, p.m_train, padded(p.m_train)};
+  const SplitView<T> test{scratch.test_x, scratch.test_y, scratch.test_t, p.m_test, padded(p.m_test)};
 
   const T lipschitz = estimate_lipschitz(w, shape, p, s, run.init_seed, train);
   const T gamma = p.step_size > 0 ? static_cast<T>(p.step_size) : T(1) / lipschitz;

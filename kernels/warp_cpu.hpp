@@ -18,6 +18,9 @@ namespace iht::warp {
 
 struct CpuWarp {
   static constexpr int kWidth = 32;
+  /// Chunks of 32 samples the loss pass stages in memory between its softmax
+  /// and gradient loops: enough independent exponentials to fill the pipelines.
+  static constexpr int kStagedChunks = 8;
 
   /// One value per lane.
   template <class T>

@@ -9,6 +9,9 @@ namespace iht::warp {
 
 struct GpuWarp {
   static constexpr int kWidth = 32;
+  /// One chunk at a time in the loss pass: a thread's latency is hidden by
+  /// the other warps, and its staged values stay in registers.
+  static constexpr int kStagedChunks = 1;
   static constexpr unsigned kFull = 0xffffffffu;
   int lane_id;
 

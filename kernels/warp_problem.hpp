@@ -30,13 +30,18 @@ IHT_HD int padded(int count) { return (count + kWarpWidth - 1) / kWarpWidth * kW
 IHT_HD size_t align64(size_t bytes) { return (bytes + 63) / 64 * 64; }
 
 /// Per-warp working memory: the run's standardized split, feature-major and
-/// padded to whole chunks of 32 samples (padding has label −1).
+/// padded to whole chunks of 32 samples (padding has label −1), and its
+/// targets: row 0 is 1 for a sample and 0 for padding, row j ≥ 1 is the
+/// one-hot indicator of class j (the loss pass loads these instead of
+/// comparing labels).
 template <class T>
 struct WarpScratch {
   T* train_x;    // (d, padded(m_train))
   int* train_y;  // (padded(m_train))
+  T* train_t;    // (c, padded(m_train))
   T* test_x;     // (d, padded(m_test))
   int* test_y;   // (padded(m_test))
+  T* test_t;     // (c, padded(m_test))
   int* perm;     // (samples)
 };
 
@@ -44,8 +49,9 @@ struct WarpScratch {
 template <class T>
 IHT_HD size_t scratch_bytes(const WarpProblem& p) {
   const size_t mt = padded(p.m_train), ms = padded(p.m_test);
-  return align64(sizeof(T) * p.d * mt) + align64(sizeof(int) * mt) + align64(sizeof(T) * p.d * ms) +
-         align64(sizeof(int) * ms) + align64(sizeof(int) * p.samples);
+  return align64(sizeof(T) * p.d * mt) + align64(sizeof(int) * mt) + align64(sizeof(T) * p.c * mt) +
+         align64(sizeof(T) * p.d * ms) + align64(sizeof(int) * ms) + align64(sizeof(T) * p.c * ms) +
+         align64(sizeof(int) * p.samples);
 }
 
 /// Carves one warp's scratch out of `base` (scratch_bytes<T>(p) long, 64-byte aligned).
@@ -57,10 +63,14 @@ IHT_HD WarpScratch<T> carve_scratch(const WarpProblem& p, unsigned char* base) {
   base += align64(sizeof(T) * p.d * mt);
   s.train_y = reinterpret_cast<int*>(base);
   base += align64(sizeof(int) * mt);
+  s.train_t = reinterpret_cast<T*>(base);
+  base += align64(sizeof(T) * p.c * mt);
   s.test_x = reinterpret_cast<T*>(base);
   base += align64(sizeof(T) * p.d * ms);
   s.test_y = reinterpret_cast<int*>(base);
   base += align64(sizeof(int) * ms);
+  s.test_t = reinterpret_cast<T*>(base);
+  base += align64(sizeof(T) * p.c * ms);
   s.perm = reinterpret_cast<int*>(base);
   return s;
 }
