@@ -33,6 +33,17 @@ namespace iht::warp {
 #define IHT_UNROLL _Pragma("GCC unroll 32")
 #endif
 
+// The loss pass's loops over staged chunks: unrolled on the GPU, where one
+// chunk is staged and its values must stay in registers; kept as loops on the
+// CPU, whose stage is in memory.
+#if defined(__CUDA_ARCH__)
+#define IHT_STAGE_LOOP _Pragma("unroll")
+#elif defined(__CUDACC__)
+#define IHT_STAGE_LOOP
+#else
+#define IHT_STAGE_LOOP _Pragma("GCC unroll 1")
+#endif
+
 /// A run's split in the warp's scratch: x (d, padded) feature-major, labels
 /// y, and targets t (c, padded): row 0 is 1 for a sample and 0 for padding,
 /// row j ≥ 1 the one-hot indicator of class j.
@@ -91,25 +102,27 @@ IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, 
 /// Softmax does not change when every logit loses class 0's, so the pass works
 /// with z_j − z_0 (j ≥ 1), from weights and biases relative to class 0: one
 /// class fewer to compute and to accumulate. Per sample, with
-/// zmax = max(0, z_j − z_0) and e_j = e^(z_j − z_0 − zmax) (c exponentials,
-/// one of them exactly 1):
+/// zmax = max(0, z_j − z_0) and e_j = e^(z_j − z_0 − zmax):
 ///   loss term  zmax − (z_y − z_0) + ln Σ_j e_j,
 ///   ∂/∂z_j     e_j / Σ e − [y = j]; these add to 0 over j, so class 0's
 ///              gradient is minus the sum of the others'.
 /// The indicators [y = j] and the padding mask are loaded (SplitView::t), not
-/// compared. Lane l handles samples l, l+32, …: per tile of W::kStagedChunks
-/// chunks, a first loop computes each chunk's softmax, loss and residuals
-/// (independent chunks, so their long exp chains overlap), a second adds the
-/// residuals times x into the gradient sums; both add in sample order and keep
-/// their sums in registers; the warp sums them at the end. Per-lane code runs
-/// on lane values V: one lane's scalar on the GPU, a SIMD group of lanes on the
-/// CPU. Products of the sums Σ e_j are kept and their log taken every 8 chunks
-/// (each sum is in [1, c], so 8 of them cannot overflow even in float).
+/// compared.
+///
+/// Lane l handles samples l, l+32, …, in tiles of W::kStagedChunks chunks,
+/// each through four loops that hand values on in a W::Stage: logits, the
+/// c − 1 exponentials, softmax and loss, gradient sums. Each sum is added in
+/// sample order and kept per lane (W::Lanes); the warp sums them at the end,
+/// so the tile size does not change a bit. Per-lane code runs on lane values
+/// V: one lane's scalar on the GPU, a SIMD group of lanes on the CPU. Products
+/// of the sums Σ e_j are kept and their log taken every 8 chunks (each sum is
+/// in [1, c], so 8 of them cannot overflow even in float).
 template <bool kGrad, class W, class T, class Shape>
 IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data, T* grad) {
   using V = typename W::template Vec<T>;
   using B = LaneBits<V>;
-  constexpr int kTile = W::kStagedChunks;
+  using Lanes = typename W::template Lanes<T>;
+  constexpr int kTile = W::kStagedChunks, kC = Shape::kClassBound;
   const int d = shape.d, c = shape.c;
   const int row = d + 1;           // one relative class: d weights, then the bias
   const int rows = (c - 1) * row;  // parameters of the relative classes
@@ -120,78 +133,130 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
     for (int f = 0; f <= d; ++f) rel[(j - 1) * row + f] = theta[f * c + j] - theta[f * c];
   }
   const int stride = data.stride;
-  typename W::template Lanes<T> g_lanes[kGrad ? kMaxParams : 1];
-  typename W::template Lanes<T> loss_lanes;
+  Lanes g_lanes[kGrad ? kMaxParams : 1];
+  Lanes linear_lanes, log_lanes, prod_lanes;  // the loss's sum of zmax − (z_y − z_0), and of logs
   w.template each_group<T>([&](int lane) {
-    const V zero{}, one = zero + T(1);
-    V g[kGrad ? kMaxParams : 1];
+    const V zero{};
     IHT_UNROLL
-    for (int i = 0; i < (kGrad ? rows : 1); ++i) g[i] = zero;
-    V loss = zero, prod = one;
-    // Chunks holding a sample of this lane (group): the rest would add only zeros.
-    const int chunks = (data.count - lane + kWarpWidth - 1) / kWarpWidth;
-    for (int k0 = 0; k0 < chunks; k0 += kTile) {
-      const int tile = chunks - k0 < kTile ? chunks - k0 : kTile;
-      V resid[kTile][kMaxClasses - 1];  // e_j / Σe − [y = j], j ≥ 1
-      for (int u = 0; u < tile; ++u) {
-        const int k = k0 + u, at = k * kWarpWidth + lane;
-        V x[kMaxFeatures], t[kMaxClasses], z[kMaxClasses], e[kMaxClasses];
+    for (int i = 0; i < (kGrad ? rows : 0); ++i) w.store(g_lanes[i], lane, zero);
+    w.store(linear_lanes, lane, zero);
+    w.store(log_lanes, lane, zero);
+    w.store(prod_lanes, lane, zero + T(1));
+  });
+  // Chunks holding a sample of the lane (group) at `lane`: the rest would add only zeros.
+  auto chunks_of = [&](int lane) { return (data.count - lane + kWarpWidth - 1) / kWarpWidth; };
+  typename W::template Stage<T, kC> logit;  // [0] zmax, [j] z_j − z_0 − zmax
+  typename W::template Stage<T, kC> ex;     // [j] e_j, then [j] the residual e_j/Σe − [y = j]
+  for (int k0 = 0; k0 < chunks_of(0); k0 += kTile) {
+    // 1. Logits relative to class 0, their max, and the linear part of the loss.
+    w.template each_group<T>([&](int lane) {
+      const int tile = chunks_of(lane) - k0;
+      V linear = w.load(linear_lanes, lane);
+      IHT_STAGE_LOOP
+      for (int u = 0; u < kTile; ++u) {
+        if (u >= tile) break;
+        const int at = (k0 + u) * kWarpWidth + lane;
+        V x[kMaxFeatures], z[kC];
         IHT_UNROLL
         for (int f = 0; f < d; ++f) x[f] = w.load(data.x + f * stride + at);
-        IHT_UNROLL
-        for (int j = 0; j < c; ++j) t[j] = w.load(data.t + j * stride + at);
-        V zmax = zero, zy = zero;  // zy = z_y − z_0
+        V zmax{}, zy{};  // zy = z_y − z_0
         IHT_UNROLL
         for (int j = 1; j < c; ++j) {
           const T* a = rel + (j - 1) * row;
           z[j] = x[0] * a[0] + a[d];
           IHT_UNROLL
           for (int f = 1; f < d; ++f) z[j] += x[f] * a[f];
-          zmax = z[j] > zmax ? z[j] : zmax;  // a NaN reaches e_j
-          zy += t[j] * z[j];
+          zmax = z[j] > zmax ? z[j] : zmax;  // a NaN reaches e_j and zy
+          zy += w.load(data.t + j * stride + at) * z[j];
         }
-        e[0] = exp_nonpositive(zero - zmax);
-        V sum = e[0];
+        linear += w.load(data.t + at) * (zmax - zy);  // t[0]: 0 for padding
+        V* out = logit.at(lane, u);
+        out[0] = zmax;
+        IHT_UNROLL
+        for (int j = 1; j < c; ++j) out[j] = z[j] - zmax;
+      }
+      w.store(linear_lanes, lane, linear);
+    });
+    // 2. c − 1 exponentials: a class at the max has e_j = 1, and its slot
+    //    computes class 0's e^(−zmax) instead (1 when no class beats class 0).
+    w.template each_group<T>([&](int lane) {
+      const int tile = chunks_of(lane) - k0;
+      IHT_STAGE_LOOP
+      for (int u = 0; u < kTile; ++u) {
+        if (u >= tile) break;
+        const V* in = logit.at(lane, u);
+        V* out = ex.at(lane, u);
+        IHT_UNROLL
+        for (int j = 1; j < c; ++j) out[j] = exp_nonpositive(in[j] == T(0) ? V{} - in[0] : in[j]);
+      }
+    });
+    // 3. Softmax: the sum (into the loss's product of sums) and the residuals.
+    w.template each_group<T>([&](int lane) {
+      const int chunks = chunks_of(lane), tile = chunks - k0;
+      const V zero{}, one = zero + T(1);
+      V prod = w.load(prod_lanes, lane), logs = w.load(log_lanes, lane);
+      IHT_STAGE_LOOP
+      for (int u = 0; u < kTile; ++u) {
+        if (u >= tile) break;
+        const int k = k0 + u, at = k * kWarpWidth + lane;
+        const V* top = logit.at(lane, u);
+        V* e = ex.at(lane, u);
+        V e0 = one;
         IHT_UNROLL
         for (int j = 1; j < c; ++j) {
-          e[j] = exp_nonpositive(z[j] - zmax);
-          sum += e[j];
+          const auto is_top = top[j] == T(0);
+          e0 = is_top ? e[j] : e0;
+          e[j] = is_top ? one : e[j];
         }
-        const V valid = t[0];  // 1, or 0 for padding
-        loss += valid * (zmax - zy);
+        V sum = e0;
+        IHT_UNROLL
+        for (int j = 1; j < c; ++j) sum += e[j];
+        const V valid = w.load(data.t + at);  // 1, or 0 for padding
         prod *= valid > zero ? sum : one;
         if ((k & 7) == 7 || k == chunks - 1) {
-          loss += log_positive(prod);
+          logs += log_positive(prod);
           prod = one;
         }
         if constexpr (kGrad) {
           const V inv = valid / sum;
           IHT_UNROLL
-          for (int j = 1; j < c; ++j) resid[u][j - 1] = B::fma(e[j], inv, zero - t[j]);
+          for (int j = 1; j < c; ++j) e[j] = B::fma(e[j], inv, zero - w.load(data.t + j * stride + at));
         }
       }
-      if constexpr (kGrad) {
-        for (int u = 0; u < tile; ++u) {
+      w.store(prod_lanes, lane, prod);
+      w.store(log_lanes, lane, logs);
+    });
+    // 4. Gradient sums: residual times x, per relative class.
+    if constexpr (kGrad) {
+      w.template each_group<T>([&](int lane) {
+        const int tile = chunks_of(lane) - k0;
+        V g[kMaxParams];
+        IHT_UNROLL
+        for (int i = 0; i < rows; ++i) g[i] = w.load(g_lanes[i], lane);
+        IHT_STAGE_LOOP
+        for (int u = 0; u < kTile; ++u) {
+          if (u >= tile) break;
           const int at = (k0 + u) * kWarpWidth + lane;
           V x[kMaxFeatures];
           IHT_UNROLL
           for (int f = 0; f < d; ++f) x[f] = w.load(data.x + f * stride + at);
+          const V* r = ex.at(lane, u);
           IHT_UNROLL
           for (int j = 1; j < c; ++j) {
-            const V r = resid[u][j - 1];
             V* gj = g + (j - 1) * row;
-            gj[d] += r;
+            gj[d] += r[j];
             IHT_UNROLL
-            for (int f = 0; f < d; ++f) gj[f] += x[f] * r;
+            for (int f = 0; f < d; ++f) gj[f] += x[f] * r[j];
           }
         }
-      }
+        IHT_UNROLL
+        for (int i = 0; i < rows; ++i) w.store(g_lanes[i], lane, g[i]);
+      });
     }
-    w.store(loss_lanes, lane, loss);
-    if constexpr (kGrad) {
-      IHT_UNROLL
-      for (int i = 0; i < rows; ++i) w.store(g_lanes[i], lane, g[i]);
-    }
+  }
+  Lanes loss_lanes;
+  w.template each_group<T>([&](int lane) {
+    w.store(loss_lanes, lane, w.load(linear_lanes, lane) + w.load(log_lanes, lane));
   });
   const T inv_m = T(1) / static_cast<T>(data.count);
   if constexpr (kGrad) {

@@ -18,9 +18,6 @@ namespace iht::warp {
 
 struct CpuWarp {
   static constexpr int kWidth = 32;
-  /// Chunks of 32 samples the loss pass stages in memory between its softmax
-  /// and gradient loops: enough independent exponentials to fill the pipelines.
-  static constexpr int kStagedChunks = 8;
 
   /// One value per lane.
   template <class T>
@@ -35,6 +32,20 @@ struct CpuWarp {
   using Vec = typename LaneVec<T>::type;
   template <class T>
   static constexpr int kGroup = static_cast<int>(sizeof(Vec<T>) / sizeof(T));
+
+  /// Chunks of 32 samples a loop of the loss pass covers before the next loop
+  /// starts: each loop then holds many independent chains (a dozen
+  /// exponentials, say), which the core overlaps; one long chain per sample
+  /// would leave the pipelines idle.
+  static constexpr int kStagedChunks = 8;
+
+  /// Values the loss pass hands from one loop to the next: N per lane group
+  /// and staged chunk, in memory (a few kB).
+  template <class T, int N>
+  struct Stage {
+    Vec<T> v[kWidth / kGroup<T>][kStagedChunks][N];
+    Vec<T>* at(int first, int chunk) { return v[first / kGroup<T>][chunk]; }
+  };
 
   /// Runs body(first) once per group of kGroup<T> lanes first, first+1, …;
   /// inside, lane values are Vec<T> (see load, store).
@@ -72,6 +83,12 @@ struct CpuWarp {
     typename LaneVec<T>::labels v;
     std::memcpy(&v, at, sizeof v);
     return __builtin_convertvector(v, Vec<T>);
+  }
+
+  /// Lanes first … first+kGroup−1 of x, as one Vec.
+  template <class T>
+  static Vec<T> load(const Lanes<T>& x, int first) {
+    return load(x.v + first);
   }
 
   /// Writes the group's values into lanes first … first+kGroup−1 of x.

@@ -9,8 +9,8 @@ namespace iht::warp {
 
 struct GpuWarp {
   static constexpr int kWidth = 32;
-  /// One chunk at a time in the loss pass: a thread's latency is hidden by
-  /// the other warps, and its staged values stay in registers.
+  /// One chunk at a time through the loss pass's loops: the other warps hide
+  /// a thread's latency, and its staged values stay in registers.
   static constexpr int kStagedChunks = 1;
   static constexpr unsigned kFull = 0xffffffffu;
   int lane_id;
@@ -25,6 +25,13 @@ struct GpuWarp {
   /// A lane group is the lane itself: values are plain T.
   template <class T>
   using Vec = T;
+
+  /// The thread's own values between the loss pass's loops (registers, once unrolled).
+  template <class T, int N>
+  struct Stage {
+    T v[kStagedChunks][N];
+    __device__ __forceinline__ T* at(int, int chunk) { return v[chunk]; }
+  };
 
   template <class T, class Body>
   __device__ __forceinline__ void each_group(Body&& body) const {
@@ -49,6 +56,11 @@ struct GpuWarp {
   template <class T>
   __device__ __forceinline__ static T load_label(const int* at) {
     return static_cast<T>(*at);
+  }
+
+  template <class T>
+  __device__ __forceinline__ static T load(const Lanes<T>& x, int) {
+    return x.v;
   }
 
   template <class T>

@@ -94,9 +94,11 @@ struct WarpResult {
 template <int D, int C>
 struct FixedShape {
   static constexpr int d = D, c = C, n = D * C + C;
+  static constexpr int kClassBound = C;  // sizes per-class buffers
 };
 struct DynamicShape {
   int d, c, n;
+  static constexpr int kClassBound = kMaxClasses;
 };
 
 }  // namespace iht::warp
