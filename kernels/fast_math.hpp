@@ -29,6 +29,8 @@ struct LaneBits<double> {
   using Scalar = double;
   using UInt = uint64_t;
   static IHT_HD double fma(double a, double b, double c) { return ::fma(a, b, c); }
+  /// x, or lo where x < lo; NaN stays NaN.
+  static IHT_HD double at_least(double x, double lo) { return x < lo ? lo : x; }
   static IHT_HD UInt to_bits(double d) {
 #if defined(__CUDA_ARCH__)
     return static_cast<UInt>(__double_as_longlong(d));
@@ -54,6 +56,7 @@ struct LaneBits<float> {
   using Scalar = float;
   using UInt = uint32_t;
   static IHT_HD float fma(float a, float b, float c) { return ::fmaf(a, b, c); }
+  static IHT_HD float at_least(float x, float lo) { return x < lo ? lo : x; }
   static IHT_HD UInt to_bits(float f) {
 #if defined(__CUDA_ARCH__)
     return static_cast<UInt>(__float_as_int(f));
@@ -151,7 +154,7 @@ template <class V>
 IHT_HD V exp_nonpositive(V x) {
   using B = LaneBits<V>;
   using F = FloatFormat<typename B::Scalar>;
-  const V xc = x < F::kExpMin ? F::kExpMin : x;
+  const V xc = B::at_least(x, F::kExpMin);
   const V shifted = xc * F::kLog2e + F::kShifter;
   const V kf = shifted - F::kShifter;
   const V r = (xc - kf * F::kLn2Hi) - kf * F::kLn2Lo;

@@ -123,6 +123,7 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
   using B = LaneBits<V>;
   using Lanes = typename W::template Lanes<T>;
   constexpr int kTile = W::kStagedChunks, kC = Shape::kClassBound;
+  static_assert(8 % kTile == 0, "a tile must end where the loss takes the log of its product (every 8 chunks)");
   const int d = shape.d, c = shape.c;
   const int row = d + 1;           // one relative class: d weights, then the bias
   const int rows = (c - 1) * row;  // parameters of the relative classes
@@ -192,13 +193,13 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
     });
     // 3. Softmax: the sum (into the loss's product of sums) and the residuals.
     w.template each_group<T>([&](int lane) {
-      const int chunks = chunks_of(lane), tile = chunks - k0;
+      const int tile = chunks_of(lane) - k0;
       const V zero{}, one = zero + T(1);
-      V prod = w.load(prod_lanes, lane), logs = w.load(log_lanes, lane);
+      V prod = w.load(prod_lanes, lane);
       IHT_STAGE_LOOP
       for (int u = 0; u < kTile; ++u) {
         if (u >= tile) break;
-        const int k = k0 + u, at = k * kWarpWidth + lane;
+        const int at = (k0 + u) * kWarpWidth + lane;
         const V* top = logit.at(lane, u);
         V* e = ex.at(lane, u);
         V e0 = one;
@@ -213,10 +214,6 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
         for (int j = 1; j < c; ++j) sum += e[j];
         const V valid = w.load(data.t + at);  // 1, or 0 for padding
         prod *= valid > zero ? sum : one;
-        if ((k & 7) == 7 || k == chunks - 1) {
-          logs += log_positive(prod);
-          prod = one;
-        }
         if constexpr (kGrad) {
           const V inv = valid / sum;
           IHT_UNROLL
@@ -224,7 +221,15 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
         }
       }
       w.store(prod_lanes, lane, prod);
-      w.store(log_lanes, lane, logs);
+    });
+    // The log of the product every 8 chunks and at the lane's last: always
+    // at the end of a tile, since tiles start at multiples of 8 chunks.
+    w.template each_group<T>([&](int lane) {
+      const int chunks = chunks_of(lane), last = (k0 + kTile < chunks ? k0 + kTile : chunks) - 1;
+      if (last >= k0 && ((last & 7) == 7 || last == chunks - 1)) {
+        w.store(log_lanes, lane, w.load(log_lanes, lane) + log_positive(w.load(prod_lanes, lane)));
+        w.store(prod_lanes, lane, V{} + T(1));
+      }
     });
     // 4. Gradient sums: residual times x, per relative class.
     if constexpr (kGrad) {
@@ -299,28 +304,58 @@ IHT_HD double accuracy(const W& w, const Shape& shape, const T* theta, const Spl
   return static_cast<double>(w.sum(correct)) / data.count;
 }
 
-/// out = H_s(v): lane i ranks v_i by (|v| descending, index ascending) against
-/// all n entries; a ballot of rank < s is the kept set. NaN counts as +inf.
-/// (Reading mag at the lane costs the GPU one local-memory load per step.)
+/// Whether `kept` (bit i: index i) is the top-s set of the magnitudes mag
+/// under SPEC §3.7's order: it has s members and its weakest member beats
+/// the strongest non-member (larger magnitude, or equal and smaller index).
+/// O(n) and uniform across lanes.
+template <class T, class Shape>
+IHT_HD bool is_top_set(const Shape& shape, const T* mag, int s, uint32_t kept) {
+  const int n = shape.n;
+  int members = 0, weakest = -1, strongest = -1;
+  T weakest_mag = T(INFINITY), strongest_mag = T(-1);  // magnitudes are ≥ 0, NaN already +inf
+  IHT_UNROLL
+  for (int i = 0; i < n; ++i) {  // ascending i: of equal magnitudes the later is weaker
+    const bool in = (kept >> i) & 1u;
+    members += in ? 1 : 0;
+    const bool weaker = in && mag[i] <= weakest_mag, stronger = !in && mag[i] > strongest_mag;
+    weakest_mag = weaker ? mag[i] : weakest_mag;
+    weakest = weaker ? i : weakest;
+    strongest_mag = stronger ? mag[i] : strongest_mag;
+    strongest = stronger ? i : strongest;
+  }
+  if (members != s || weakest < 0) return false;
+  return strongest < 0 || weakest_mag > strongest_mag || (weakest_mag == strongest_mag && weakest < strongest);
+}
+
+/// out = H_s(v); returns the kept set (bit i: index i). NaN counts as +inf.
+/// `hint` is a guess at the kept set, such as the last step's (IHT's support
+/// seldom changes): when it is the top-s set (is_top_set) it is the answer.
+/// Otherwise lane i ranks v_i by (|v| descending, index ascending) against
+/// all n entries, and a ballot of rank < s is the kept set.
+/// (Reading mag at the lane costs the GPU one local-memory load.)
 template <class W, class T, class Shape>
-IHT_HD void hard_threshold(const W& w, const Shape& shape, const T* v, int s, T* out) {
+IHT_HD uint32_t hard_threshold(const W& w, const Shape& shape, const T* v, int s, T* out, uint32_t hint = 0) {
   using V = typename W::template Vec<T>;
   const int n = shape.n;
   T mag[kMaxParams];  // zero past n: the CPU's last lane group reads there
   IHT_UNROLL
   for (int i = 0; i < kMaxParams; ++i) mag[i] = i >= n ? T(0) : v[i] != v[i] ? T(INFINITY) : (v[i] < T(0) ? -v[i] : v[i]);
-  typename W::template Lanes<T> keep;
-  w.each([&](int l) { keep[l] = T(0); });
-  w.template each_group_below<T>(n, [&](int lane) {
-    const V mine = w.load(mag + lane), index = w.template lane_index<T>(lane);
-    V rank{};  // counted in T: the CPU side keeps one vector width
-    IHT_UNROLL
-    for (int j = 0; j < n; ++j) rank += (mag[j] > mine) | ((mag[j] == mine) & (index > T(j))) ? T(1) : T(0);
-    w.store(keep, lane, (rank < static_cast<T>(s)) & (index < static_cast<T>(n)) ? T(1) : T(0));
-  });
-  const uint32_t mask = w.ballot(keep);
+  uint32_t mask = hint;
+  if (!is_top_set(shape, mag, s, hint)) {
+    typename W::template Lanes<T> keep;
+    w.each([&](int l) { keep[l] = T(0); });
+    w.template each_group_below<T>(n, [&](int lane) {
+      const V mine = w.load(mag + lane), index = w.template lane_index<T>(lane);
+      V rank{};  // counted in T: the CPU side keeps one vector width
+      IHT_UNROLL
+      for (int j = 0; j < n; ++j) rank += (mag[j] > mine) | ((mag[j] == mine) & (index > T(j))) ? T(1) : T(0);
+      w.store(keep, lane, (rank < static_cast<T>(s)) & (index < static_cast<T>(n)) ? T(1) : T(0));
+    });
+    mask = w.ballot(keep);
+  }
   IHT_UNROLL
   for (int i = 0; i < n; ++i) out[i] = (mask >> i) & 1u ? v[i] : T(0);
+  return mask;
 }
 
 /// θ with U(−a, a) entries, a = 1/√d, zeroed outside s random indices
@@ -388,6 +423,7 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
   sparse_uniform(shape, s, run.init_seed, Stream::kInitValues, run.support_seed, Stream::kSupport, 0, theta);
   long long k = 0;
   int stop = 0;
+  uint32_t kept = 0;  // the last step's kept set: next step's hint
   T f = T(0);
   for (;; ++k) {
     f = loss_and_grad<true>(w, shape, theta, train, grad);
@@ -397,7 +433,7 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
     IHT_UNROLL
     for (int i = 0; i < n; ++i) step[i] = theta[i] - gamma * grad[i];
     if (s < n) {
-      hard_threshold(w, shape, step, s, theta);
+      kept = hard_threshold(w, shape, step, s, theta, kept);
     } else {
       IHT_UNROLL
       for (int i = 0; i < n; ++i) theta[i] = step[i];

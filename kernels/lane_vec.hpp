@@ -6,6 +6,7 @@
 // `mask ? a : b` are GCC's vector extensions; a scalar operand is broadcast.
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 #include "fast_math.hpp"
 
@@ -40,6 +41,19 @@ struct LaneBitsOfVec {
   static V fma(V a, V b, V c) {
     for (int i = 0; i < static_cast<int>(sizeof(V) / sizeof(T)); ++i) a[i] = std::fma(a[i], b[i], c[i]);
     return a;
+  }
+  /// x, or lo where x < lo; NaN stays NaN. AVX's max(lo, x) is exactly
+  /// that (it returns its second operand when either is NaN) in one
+  /// instruction, where `x < lo ? lo : x` compiles to a compare and a blend.
+  static V at_least(V x, T lo) {
+#if defined(__AVX__)
+    if constexpr (std::is_same_v<T, double>)
+      return __builtin_ia32_maxpd256(V{} + lo, x);
+    else
+      return __builtin_ia32_maxps256(V{} + lo, x);
+#else
+    return x < lo ? V{} + lo : x;
+#endif
   }
 };
 
