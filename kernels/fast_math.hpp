@@ -163,9 +163,10 @@ IHT_HD V exp_nonpositive(V x) {
     p = exp_reduced_f64(r);
   else
     p = exp_reduced_f32(r);
-  // 2^k: k sits in the low bits of `shifted`; move it into the exponent field.
+  // Times 2^k: k sits in the low bits of `shifted`; add it to p's exponent
+  // field (p ≥ ½ and x ≥ kExpMin keep the result normal, so this is exact).
   const typename B::UInt k = B::to_bits(shifted) - F::kShifterBits;
-  return p * B::from_bits((k + F::kBias) << F::kMantissaBits);
+  return B::from_bits(B::to_bits(p) + (k << F::kMantissaBits));
 }
 
 /// ln x for finite x ≥ 1e-300 (float: 1e-37): x = 2^e·m with m in [√½, √2),

@@ -147,7 +147,7 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
   // Chunks holding a sample of the lane (group) at `lane`: the rest would add only zeros.
   auto chunks_of = [&](int lane) { return (data.count - lane + kWarpWidth - 1) / kWarpWidth; };
   typename W::template Stage<T, kC> logit;  // [0] zmax, [j] z_j − z_0 − zmax
-  typename W::template Stage<T, kC> ex;     // [j] e_j, then [j] the residual e_j/Σe − [y = j]
+  typename W::template Stage<T, kC> ex;     // [j] e_j, then [j ≥ 1] the residual e_j/Σe − [y = j]
   for (int k0 = 0; k0 < chunks_of(0); k0 += kTile) {
     // 1. Logits relative to class 0, their max, and the linear part of the loss.
     w.template each_group<T>([&](int lane) {
@@ -182,13 +182,21 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
     //    computes class 0's e^(−zmax) instead (1 when no class beats class 0).
     w.template each_group<T>([&](int lane) {
       const int tile = chunks_of(lane) - k0;
+      const V one = V{} + T(1);
       IHT_STAGE_LOOP
       for (int u = 0; u < kTile; ++u) {
         if (u >= tile) break;
         const V* in = logit.at(lane, u);
-        V* out = ex.at(lane, u);
+        V* e = ex.at(lane, u);
+        V e0 = one;
         IHT_UNROLL
-        for (int j = 1; j < c; ++j) out[j] = exp_nonpositive(in[j] == T(0) ? V{} - in[0] : in[j]);
+        for (int j = 1; j < c; ++j) {
+          const auto top = in[j] == T(0);
+          const V ej = exp_nonpositive(top ? V{} - in[0] : in[j]);
+          e0 = top ? ej : e0;
+          e[j] = top ? one : ej;
+        }
+        e[0] = e0;
       }
     });
     // 3. Softmax: the sum (into the loss's product of sums) and the residuals.
@@ -200,20 +208,14 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
       for (int u = 0; u < kTile; ++u) {
         if (u >= tile) break;
         const int at = (k0 + u) * kWarpWidth + lane;
-        const V* top = logit.at(lane, u);
         V* e = ex.at(lane, u);
-        V e0 = one;
-        IHT_UNROLL
-        for (int j = 1; j < c; ++j) {
-          const auto is_top = top[j] == T(0);
-          e0 = is_top ? e[j] : e0;
-          e[j] = is_top ? one : e[j];
-        }
-        V sum = e0;
+        V sum = e[0];
         IHT_UNROLL
         for (int j = 1; j < c; ++j) sum += e[j];
         const V valid = w.load(data.t + at);  // 1, or 0 for padding
-        prod *= valid > zero ? sum : one;
+        // prod · sum for a sample, prod for padding: prod + (valid·prod)(sum − 1)
+        // is rounded once, like prod · sum (sum − 1 is exact for sum ≥ ½).
+        prod = B::fma(valid * prod, sum - one, prod);
         if constexpr (kGrad) {
           const V inv = valid / sum;
           IHT_UNROLL

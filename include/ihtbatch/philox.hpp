@@ -49,14 +49,21 @@ enum class Stream : uint32_t {
 /// The index-th uniform double in [0, 1) of a stream: 53 random bits from two
 /// 32-bit words. Block index/2 of the counter (block, substream, stream, 0)
 /// yields two doubles.
-IHT_HD double uniform01(uint64_t seed, Stream stream, uint32_t substream, uint32_t index) {
-  const Philox4x32 r = philox4x32_10(
-      Philox4x32{{index >> 1, substream, static_cast<uint32_t>(stream), 0u}},
-      static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
-  const uint32_t hi = (index & 1u) ? r.v[2] : r.v[0];
-  const uint32_t lo = (index & 1u) ? r.v[3] : r.v[1];
+IHT_HD Philox4x32 uniform_block(uint64_t seed, Stream stream, uint32_t substream, uint32_t block) {
+  return philox4x32_10(Philox4x32{{block, substream, static_cast<uint32_t>(stream), 0u}},
+                       static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
+}
+
+/// The uniform double made of words (hi, lo) = (v[2·half], v[2·half+1]) of a block.
+IHT_HD double uniform_of(const Philox4x32& r, uint32_t half) {
+  const uint32_t hi = half ? r.v[2] : r.v[0];
+  const uint32_t lo = half ? r.v[3] : r.v[1];
   const uint64_t bits = (static_cast<uint64_t>(hi >> 5) << 26) | (lo >> 6);
   return static_cast<double>(bits) * (1.0 / 9007199254740992.0);  // 2^-53
+}
+
+IHT_HD double uniform01(uint64_t seed, Stream stream, uint32_t substream, uint32_t index) {
+  return uniform_of(uniform_block(seed, stream, substream, index >> 1), index & 1u);
 }
 
 /// A uniform integer in [0, bound): floor(u * bound), exact in double for
@@ -72,8 +79,8 @@ IHT_HD uint32_t uniform_below(uint64_t seed, Stream stream, uint32_t substream, 
 /// logarithm is finite.
 IHT_HD double standard_normal(uint64_t seed, Stream stream, uint32_t substream, uint32_t index) {
   constexpr double kTwoPi = 6.283185307179586476925286766559;
-  const double u1 = uniform01(seed, stream, substream, 2 * index);
-  const double u2 = uniform01(seed, stream, substream, 2 * index + 1);
+  const Philox4x32 r = uniform_block(seed, stream, substream, index);  // holds uniforms 2·index and 2·index+1
+  const double u1 = uniform_of(r, 0), u2 = uniform_of(r, 1);
   return sqrt(-2.0 * log(1.0 - u1)) * cos(kTwoPi * u2);
 }
 
