@@ -134,16 +134,11 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
     for (int f = 0; f <= d; ++f) rel[(j - 1) * row + f] = theta[f * c + j] - theta[f * c];
   }
   const int stride = data.stride;
-  Lanes g_lanes[kGrad ? kMaxParams : 1];
-  Lanes linear_lanes, log_lanes, prod_lanes;  // the loss's sum of zmax − (z_y − z_0), and of logs
-  w.template each_group<T>([&](int lane) {
-    const V zero{};
-    IHT_UNROLL
-    for (int i = 0; i < (kGrad ? rows : 0); ++i) w.store(g_lanes[i], lane, zero);
-    w.store(linear_lanes, lane, zero);
-    w.store(log_lanes, lane, zero);
-    w.store(prod_lanes, lane, zero + T(1));
-  });
+  // Per-lane sums, carried from tile to tile (the first tile starts them):
+  // the loss (its zmax − (z_y − z_0) terms, and the logs of the products of
+  // Σe, which always follow the terms of the same chunks), the product of Σe
+  // since the last log, and the gradient's.
+  Lanes loss_lanes, prod_lanes, g_lanes[kGrad ? kMaxParams : 1];
   // Chunks holding a sample of the lane (group) at `lane`: the rest would add only zeros.
   auto chunks_of = [&](int lane) { return (data.count - lane + kWarpWidth - 1) / kWarpWidth; };
   typename W::template Stage<T, kC> logit;  // [0] zmax, [j] z_j − z_0 − zmax
@@ -152,7 +147,7 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
     // 1. Logits relative to class 0, their max, and the linear part of the loss.
     w.template each_group<T>([&](int lane) {
       const int tile = chunks_of(lane) - k0;
-      V linear = w.load(linear_lanes, lane);
+      V loss = k0 == 0 ? V{} : w.load(loss_lanes, lane);
       IHT_STAGE_LOOP
       for (int u = 0; u < kTile; ++u) {
         if (u >= tile) break;
@@ -170,13 +165,13 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
           zmax = z[j] > zmax ? z[j] : zmax;  // a NaN reaches e_j and zy
           zy += w.load(data.t + j * stride + at) * z[j];
         }
-        linear += w.load(data.t + at) * (zmax - zy);  // t[0]: 0 for padding
+        loss += w.load(data.t + at) * (zmax - zy);  // t[0]: 0 for padding
         V* out = logit.at(lane, u);
         out[0] = zmax;
         IHT_UNROLL
         for (int j = 1; j < c; ++j) out[j] = z[j] - zmax;
       }
-      w.store(linear_lanes, lane, linear);
+      w.store(loss_lanes, lane, loss);
     });
     // 2. c − 1 exponentials: a class at the max has e_j = 1, and its slot
     //    computes class 0's e^(−zmax) instead (1 when no class beats class 0).
@@ -203,7 +198,7 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
     w.template each_group<T>([&](int lane) {
       const int tile = chunks_of(lane) - k0;
       const V zero{}, one = zero + T(1);
-      V prod = w.load(prod_lanes, lane);
+      V prod = k0 == 0 ? one : w.load(prod_lanes, lane);
       IHT_STAGE_LOOP
       for (int u = 0; u < kTile; ++u) {
         if (u >= tile) break;
@@ -229,7 +224,7 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
     w.template each_group<T>([&](int lane) {
       const int chunks = chunks_of(lane), last = (k0 + kTile < chunks ? k0 + kTile : chunks) - 1;
       if (last >= k0 && ((last & 7) == 7 || last == chunks - 1)) {
-        w.store(log_lanes, lane, w.load(log_lanes, lane) + log_positive(w.load(prod_lanes, lane)));
+        w.store(loss_lanes, lane, w.load(loss_lanes, lane) + log_positive(w.load(prod_lanes, lane)));
         w.store(prod_lanes, lane, V{} + T(1));
       }
     });
@@ -239,7 +234,7 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
         const int tile = chunks_of(lane) - k0;
         V g[kMaxParams];
         IHT_UNROLL
-        for (int i = 0; i < rows; ++i) g[i] = w.load(g_lanes[i], lane);
+        for (int i = 0; i < rows; ++i) g[i] = k0 == 0 ? V{} : w.load(g_lanes[i], lane);
         IHT_STAGE_LOOP
         for (int u = 0; u < kTile; ++u) {
           if (u >= tile) break;
@@ -261,10 +256,6 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
       });
     }
   }
-  Lanes loss_lanes;
-  w.template each_group<T>([&](int lane) {
-    w.store(loss_lanes, lane, w.load(linear_lanes, lane) + w.load(log_lanes, lane));
-  });
   const T inv_m = T(1) / static_cast<T>(data.count);
   if constexpr (kGrad) {
     IHT_UNROLL
