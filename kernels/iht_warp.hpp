@@ -115,8 +115,9 @@ IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, 
 /// sample order and kept per lane (W::Lanes); the warp sums them at the end,
 /// so the tile size does not change a bit. Per-lane code runs on lane values
 /// V: one lane's scalar on the GPU, a SIMD group of lanes on the CPU. Products
-/// of the sums Σ e_j are kept and their log taken every 8 chunks (each sum is
-/// in [1, c], so 8 of them cannot overflow even in float).
+/// of the sums Σ e_j are kept, and the log of two lanes' products taken every
+/// 8 chunks (each sum is in [1, c ≤ 16], so 16 of them cannot overflow even
+/// in float): half the logs of one per lane.
 template <bool kGrad, class W, class T, class Shape>
 IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data, T* grad) {
   using V = typename W::template Vec<T>;
@@ -137,8 +138,8 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
   // Per-lane sums, carried from tile to tile (the first tile starts them):
   // the loss (its zmax − (z_y − z_0) terms, and the logs of the products of
   // Σe, which always follow the terms of the same chunks), the product of Σe
-  // since the last log, and the gradient's.
-  Lanes loss_lanes, prod_lanes, g_lanes[kGrad ? kMaxParams : 1];
+  // since the last log (and a pair of lanes' product), and the gradient's.
+  Lanes loss_lanes, prod_lanes, pair_lanes, g_lanes[kGrad ? kMaxParams : 1];
   // Chunks holding a sample of the lane (group) at `lane`: the rest would add only zeros.
   auto chunks_of = [&](int lane) { return (data.count - lane + kWarpWidth - 1) / kWarpWidth; };
   typename W::template Stage<T, kC> logit;  // [0] zmax, [j] z_j − z_0 − zmax
@@ -198,7 +199,7 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
     w.template each_group<T>([&](int lane) {
       const int tile = chunks_of(lane) - k0;
       const V zero{}, one = zero + T(1);
-      V prod = k0 == 0 ? one : w.load(prod_lanes, lane);
+      V prod = k0 % 8 == 0 ? one : w.load(prod_lanes, lane);  // a new product every 8 chunks
       IHT_STAGE_LOOP
       for (int u = 0; u < kTile; ++u) {
         if (u >= tile) break;
@@ -219,14 +220,17 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
       }
       w.store(prod_lanes, lane, prod);
     });
-    // The log of the product every 8 chunks and at the lane's last: always
-    // at the end of a tile, since tiles start at multiples of 8 chunks.
+    // The logs, one per pair of lanes (l, l + 16), of the pair's product,
+    // every 8 chunks and after the pair's last (its lower lane has the most
+    // chunks): always at the end of a tile, since tiles start at multiples of
+    // 8 chunks. A pair's product holds at most 16 sums ≤ c: below 2^64.
     w.template each_group<T>([&](int lane) {
+      w.store(pair_lanes, lane, w.load(prod_lanes, lane) * w.template load_xor<kWarpWidth / 2>(prod_lanes, lane));
+    });
+    w.template each_group_below<T>(kWarpWidth / 2, [&](int lane) {
       const int chunks = chunks_of(lane), last = (k0 + kTile < chunks ? k0 + kTile : chunks) - 1;
-      if (last >= k0 && ((last & 7) == 7 || last == chunks - 1)) {
-        w.store(loss_lanes, lane, w.load(loss_lanes, lane) + log_positive(w.load(prod_lanes, lane)));
-        w.store(prod_lanes, lane, V{} + T(1));
-      }
+      if (last >= k0 && ((last & 7) == 7 || last == chunks - 1))
+        w.store(loss_lanes, lane, w.load(loss_lanes, lane) + log_positive(w.load(pair_lanes, lane)));
     });
     // 4. Gradient sums: residual times x, per relative class.
     if constexpr (kGrad) {

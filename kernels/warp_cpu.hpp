@@ -16,7 +16,10 @@
 
 namespace iht::warp {
 
-struct CpuWarp {
+/// kStaged: chunks per tile of the loss pass (see kStagedChunks); other
+/// values than the default serve the tests, which check they change no bit.
+template <int kStaged>
+struct CpuWarpTiled {
   static constexpr int kWidth = 32;
 
   /// One value per lane.
@@ -37,7 +40,7 @@ struct CpuWarp {
   /// starts: each loop then holds many independent chains (a dozen
   /// exponentials, say), which the core overlaps; one long chain per sample
   /// would leave the pipelines idle.
-  static constexpr int kStagedChunks = 8;
+  static constexpr int kStagedChunks = kStaged;
 
   /// Values the loss pass hands from one loop to the next: N per lane group
   /// and staged chunk, in memory (a few kB).
@@ -91,6 +94,14 @@ struct CpuWarp {
     return load(x.v + first);
   }
 
+  /// Each lane's value of lane (lane ^ kOffset), for the group at first: a
+  /// whole other group, since kOffset is a multiple of the group size.
+  template <int kOffset, class T>
+  static Vec<T> load_xor(const Lanes<T>& x, int first) {
+    static_assert(kOffset % kGroup<T> == 0 && kOffset < kWidth, "an offset of whole lane groups");
+    return load(x.v + (first ^ kOffset));
+  }
+
   /// Writes the group's values into lanes first … first+kGroup−1 of x.
   template <class T>
   static void store(Lanes<T>& x, int first, Vec<T> v) {
@@ -135,5 +146,7 @@ struct CpuWarp {
     return mask;
   }
 };
+
+using CpuWarp = CpuWarpTiled<8>;
 
 }  // namespace iht::warp

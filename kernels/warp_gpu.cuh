@@ -63,6 +63,12 @@ struct GpuWarp {
     return x.v;
   }
 
+  /// Lane (lane ^ kOffset)'s value; every lane of the warp must call it.
+  template <int kOffset, class T>
+  __device__ __forceinline__ T load_xor(const Lanes<T>& x, int) const {
+    return __shfl_xor_sync(kFull, x.v, kOffset);
+  }
+
   template <class T>
   __device__ __forceinline__ static void store(Lanes<T>& x, int, T v) {
     x.v = v;
