@@ -301,27 +301,30 @@ IHT_HD double accuracy(const W& w, const Shape& shape, const T* theta, const Spl
   return static_cast<double>(w.sum(correct)) / data.count;
 }
 
-/// Whether `kept` (bit i: index i) is the top-s set of the magnitudes mag
-/// under SPEC §3.7's order: it has s members and its weakest member beats
-/// the strongest non-member (larger magnitude, or equal and smaller index).
-/// O(n) and uniform across lanes.
+/// |v|, with NaN as +inf (so a NaN ranks first).
+template <class T>
+IHT_HD T magnitude(T v) {
+  return v != v ? T(INFINITY) : (v < T(0) ? -v : v);
+}
+
+/// Whether `kept` (bit i: index i) is the top-s set of v under SPEC §3.7's
+/// order: it has s members, and their smallest magnitude is above the
+/// largest outside it. (A tie there would need the index order: false, and
+/// the caller ranks.) O(n) and uniform across lanes.
 template <class T, class Shape>
-IHT_HD bool is_top_set(const Shape& shape, const T* mag, int s, uint32_t kept) {
+IHT_HD bool is_top_set(const Shape& shape, const T* v, int s, uint32_t kept) {
   const int n = shape.n;
-  int members = 0, weakest = -1, strongest = -1;
-  T weakest_mag = T(INFINITY), strongest_mag = T(-1);  // magnitudes are ≥ 0, NaN already +inf
+  int members = 0;
+  T lowest_in = T(INFINITY), highest_out = T(-1);
   IHT_UNROLL
-  for (int i = 0; i < n; ++i) {  // ascending i: of equal magnitudes the later is weaker
+  for (int i = 0; i < n; ++i) {
+    const T m = magnitude(v[i]);
     const bool in = (kept >> i) & 1u;
     members += in ? 1 : 0;
-    const bool weaker = in && mag[i] <= weakest_mag, stronger = !in && mag[i] > strongest_mag;
-    weakest_mag = weaker ? mag[i] : weakest_mag;
-    weakest = weaker ? i : weakest;
-    strongest_mag = stronger ? mag[i] : strongest_mag;
-    strongest = stronger ? i : strongest;
+    lowest_in = in && m < lowest_in ? m : lowest_in;
+    highest_out = !in && m > highest_out ? m : highest_out;
   }
-  if (members != s || weakest < 0) return false;
-  return strongest < 0 || weakest_mag > strongest_mag || (weakest_mag == strongest_mag && weakest < strongest);
+  return members == s && lowest_in > highest_out;
 }
 
 /// out = H_s(v); returns the kept set (bit i: index i). NaN counts as +inf.
@@ -334,11 +337,11 @@ template <class W, class T, class Shape>
 IHT_HD uint32_t hard_threshold(const W& w, const Shape& shape, const T* v, int s, T* out, uint32_t hint = 0) {
   using V = typename W::template Vec<T>;
   const int n = shape.n;
-  T mag[kMaxParams];  // zero past n: the CPU's last lane group reads there
-  IHT_UNROLL
-  for (int i = 0; i < kMaxParams; ++i) mag[i] = i >= n ? T(0) : v[i] != v[i] ? T(INFINITY) : (v[i] < T(0) ? -v[i] : v[i]);
   uint32_t mask = hint;
-  if (!is_top_set(shape, mag, s, hint)) {
+  if (!is_top_set(shape, v, s, hint)) {
+    T mag[kMaxParams];  // zero past n: the CPU's last lane group reads there
+    IHT_UNROLL
+    for (int i = 0; i < kMaxParams; ++i) mag[i] = i < n ? magnitude(v[i]) : T(0);
     typename W::template Lanes<T> keep;
     w.each([&](int l) { keep[l] = T(0); });
     w.template each_group_below<T>(n, [&](int lane) {
