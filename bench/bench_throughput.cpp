@@ -31,54 +31,60 @@ namespace {
 /// flops: add, subtract, multiply, compare = 1, FMA = 2; exp, log and divide
 /// are counted separately (a "transcendental" is one call, whatever it costs).
 struct StepCost {
-  // per training sample
-  double forward;   // z = b + Wx: d·c FMA
-  double softmax;   // (c−1) max compares, c−1 subtracts (z − zmax but the arg-max), c adds (sum), 1 multiply (lane product)
-  double loss;      // zmax − z_y and the accumulate
-  double backward;  // c multiplies (e·1/sum), c subtracts (− onehot), d·c FMA + c adds (gradient)
+  // per training sample (the pass works with logits relative to class 0: c − 1 classes)
+  double forward;   // z_j − z_0 = (b_j − b_0) + (w_j − w_0)·x: d·(c−1) FMA
+  double softmax;   // c−1 max compares, c−1 subtracts (z − zmax), c−1 compares (arg-max slot),
+                    // c−1 adds (sum), product of sums: 1 multiply, 1 subtract, 1 FMA
+  double loss;      // z_y − z_0 by one-hot: c−1 FMA; zmax − it: 1; masked accumulate: 1 FMA
+  double backward;  // residual e_j·(1/sum) − [y = j]: c−1 FMA; gradient: d·(c−1) FMA + c−1 adds
   double per_sample;
   // per step
   double samples;   // m · per_sample
-  double reduce;    // warp sums of n gradients + loss: (n+1)·31 adds
+  double relative;  // θ_j − θ_0: (c−1)(d+1) subtracts
+  double reduce;    // warp sums of (c−1)(d+1) gradients + loss: 31 adds each
+  double derive;    // class 0's gradient, minus the others' sum: (c−1)(d+1) adds
   double scale;     // ·1/m of the n gradients and the loss: n+1 multiplies
   double update;    // θ − γ∇f: n FMA
-  double flops;     // samples + reduce + scale + update
+  double flops;     // samples + relative + reduce + derive + scale + update
   double exps;      // c − 1 per sample (the arg-max term is 1)
-  double logs;      // one per lane per 8 chunks of 32 samples (→ m/8 for large m)
+  double logs;      // one per pair of lanes per 8 chunks of 32 samples (→ m/16 for large m)
   double divs;      // 1/sum per sample, plus 1/m
-  double compares;  // selection: each lane ranks its entry against all n (n·n, not flops)
+  double compares;  // selection: the last step's kept set checked (3n); ranking (n·n) only when it changes
 };
 
 StepCost flops_per_step(int m, int d, int c) {
   StepCost k{};
-  const double dc = double(d) * c, n = dc + c;
-  k.forward = 2 * dc;
-  k.softmax = (c - 1) + (c - 1) + c + 1;
-  k.loss = 2;
-  k.backward = c + c + 2 * dc + c;
+  const double dc = double(d) * c, n = dc + c, rows = double(c - 1) * (d + 1);
+  k.forward = 2.0 * d * (c - 1);
+  k.softmax = 4.0 * (c - 1) + 4;
+  k.loss = 2.0 * (c - 1) + 3;
+  k.backward = 2.0 * (c - 1) + 2.0 * d * (c - 1) + (c - 1);
   k.per_sample = k.forward + k.softmax + k.loss + k.backward;
   k.samples = m * k.per_sample;
-  k.reduce = (n + 1) * 31;
+  k.relative = rows;
+  k.reduce = (rows + 1) * 31;
+  k.derive = rows;
   k.scale = n + 1;
   k.update = 2 * n;
-  k.flops = k.samples + k.reduce + k.scale + k.update;
+  k.flops = k.samples + k.relative + k.reduce + k.derive + k.scale + k.update;
   k.exps = double(m) * (c - 1);
   const int chunks = (m + 31) / 32;
-  k.logs = 32.0 * ((chunks + 7) / 8);
+  k.logs = 16.0 * ((chunks + 7) / 8);
   k.divs = m + 1.0;
-  k.compares = n * n;
+  k.compares = 3 * n;
   return k;
 }
 
 /// Flops that exp, log and a divide execute as written in kernels/fast_math.hpp
 /// (FMA = 2): exp = Cody-Waite reduction (3 FMA) + the polynomial by Estrin's
 /// scheme (float64, degree 11: 10 FMA, 3 multiplies for r², r⁴, r⁸, 1 add;
-/// float32, degree 7: 6 FMA, 2 multiplies, 1 add) + 5 other (clamp, k, 2^k
-/// scale); log = t = (m−1)/(m+1) (2 adds + 1 divide), t² (1 mul), odd series
-/// (10 FMA in float64, 5 in float32), e·ln2 + 2ts (1 FMA + 2 mul), 2 range compares.
+/// float32, degree 7: 6 FMA, 2 multiplies, 1 add) + 2 other (clamp, k; 2^k
+/// is an integer add); log = t = (m−1)/(m+1) (2 adds + 1 divide), t² (1 mul),
+/// odd series (10 FMA in float64, 5 in float32), e·ln2 + 2ts (1 FMA + 2 mul),
+/// 2 range compares.
 double executed_flops(const StepCost& k, iht::Precision p) {
   const bool f64 = p == iht::Precision::kFloat64;
-  const double exp_cost = 2 * (3 + (f64 ? 10 : 6)) + (f64 ? 4 : 3) + 5;
+  const double exp_cost = 2 * (3 + (f64 ? 10 : 6)) + (f64 ? 4 : 3) + 2;
   const double log_cost = 2 + 1 + 1 + 2 * (f64 ? 10 : 5) + 2 + 2 + 2;
   return k.flops + k.exps * exp_cost + k.logs * log_cost + k.divs;
 }
@@ -141,8 +147,9 @@ int bench(const Options& o) {
        << " timed calls after 1 warm-up\n"
        << "FLOP per run-step: per sample forward " << k.forward << " + softmax " << k.softmax << " + loss "
        << k.loss << " + backward " << k.backward << " = " << k.per_sample << "\n"
-       << "  per step " << k.samples << " (samples) + " << k.reduce << " (lane reduction) + " << k.scale
-       << " (1/m) + " << k.update << " (update) = " << k.flops << " flops; + " << k.exps << " exp, " << k.logs
+       << "  per step " << k.samples << " (samples) + " << k.relative << " (relative θ) + " << k.reduce
+       << " (lane reduction) + " << k.derive << " (class 0) + " << k.scale << " (1/m) + " << k.update
+       << " (update) = " << k.flops << " flops; + " << k.exps << " exp, " << k.logs
        << " log, " << k.divs << " div; selection " << k.compares << " compares (not flops)\n"
        << "  with exp/log/div expanded as executed: float64 "
        << executed_flops(k, iht::Precision::kFloat64) << ", float32 "
