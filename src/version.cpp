@@ -2,5 +2,5 @@
 
 namespace iht {
 const char* version() { return IHTBATCH_VERSION; }
-const char* git_commit() { return IHTBATCH_GIT_COMMIT; }
+// git_commit() is generated at build time (cmake/git_commit.cmake).
 }  // namespace iht
