@@ -116,6 +116,34 @@ TEST(WarpEngine, OtherShapesAgreeWithTheReference) {
   for (const auto& l : agreement) EXPECT_GE(l.fraction(), 0.99) << "s=" << l.sparsity;
 }
 
+TEST(WarpEngine, AgreesWithTheReferenceOnASplitOfManyTiles) {
+  // 2,000 samples: 1,600 train, 50 chunks of 32 per lane, so 7 tiles of the
+  // loss pass and a log of the lane products every 8 chunks; 4 × 3 as IRIS.
+  const std::string path = ::testing::TempDir() + "many_tiles.csv";
+  {
+    std::ofstream out(path);
+    out << "a,b,c,d,y\n";
+    const Dataset& d = iris();
+    for (int i = 0; i < 2000; ++i) {
+      const int k = (i * 37) % d.samples;  // IRIS rows, each nudged so no two are equal
+      for (int f = 0; f < 4; ++f) out << d.x[k * 4 + f] + 0.001 * ((i * (f + 3)) % 97) << ',';
+      out << d.y[k] << '\n';
+    }
+  }
+  const Dataset big = load_csv(path);
+  ASSERT_EQ(big.train_size(), 1600);
+  SweepConfig sweep;
+  sweep.sparsities = parse_sparsity_list("3,7");  // and the dense baseline
+  sweep.runs = 3;
+  const auto specs = plan_sweep(sweep, big);
+  ExperimentConfig config = short_config();
+  config.max_steps = 300;
+  config.n_monte = 5;
+  const auto cpu = run_on("cpu", big, config, specs);
+  const auto ref = run_on("reference", big, config, specs);
+  expect_agreement(cpu, ref, Precision::kFloat64, 3);
+}
+
 TEST(WarpEngine, RejectsANetworkLargerThanAWarp) {
   const std::string path = ::testing::TempDir() + "wide.csv";
   {
