@@ -110,8 +110,12 @@ IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, 
 /// compared.
 ///
 /// Lane l handles samples l, l+32, …, in tiles of W::kStagedChunks chunks,
-/// each through four loops that hand values on in a W::Stage: logits, the
-/// c − 1 exponentials, softmax and loss, gradient sums. Each sum is added in
+/// each through four loops that hand values on in a W::Stage: logits (and the
+/// loss's linear terms), the c − 1 exponentials, softmax (the sums, their
+/// product for the loss, the residuals), gradient sums; then the logs. Each
+/// loop holds many short independent chains where one loop per sample would
+/// hold one long chain (forward → max → exp → sum → divide → gradient) that a
+/// CPU core cannot overlap with the next sample's. Each sum is added in
 /// sample order and kept per lane (W::Lanes); the warp sums them at the end,
 /// so the tile size does not change a bit. Per-lane code runs on lane values
 /// V: one lane's scalar on the GPU, a SIMD group of lanes on the CPU. Products
