@@ -13,70 +13,6 @@
 
 namespace iht::warp {
 
-/// Bit access and an explicit fused multiply-add for a lane value V: a double
-/// or float (one GPU lane, or a scalar on the host) here, a CPU lane group's
-/// vector in lane_vec.hpp. All bit arithmetic below is unsigned, so it wraps
-/// instead of overflowing.
-///
-/// Every a·b + c below has a single product, so compilers that fuse it (GCC,
-/// nvcc) all fuse it into the same FMA and the CPU and GPU sides agree to the
-/// bit. Where a sum has two products, B::fma names the one that is fused.
-template <class V>
-struct LaneBits;
-
-template <>
-struct LaneBits<double> {
-  using Scalar = double;
-  using UInt = uint64_t;
-  static IHT_HD double fma(double a, double b, double c) { return ::fma(a, b, c); }
-  /// x, or lo where x < lo; NaN stays NaN.
-  static IHT_HD double at_least(double x, double lo) { return x < lo ? lo : x; }
-  static IHT_HD UInt to_bits(double d) {
-#if defined(__CUDA_ARCH__)
-    return static_cast<UInt>(__double_as_longlong(d));
-#else
-    UInt b;
-    std::memcpy(&b, &d, sizeof b);
-    return b;
-#endif
-  }
-  static IHT_HD double from_bits(UInt b) {
-#if defined(__CUDA_ARCH__)
-    return __longlong_as_double(static_cast<long long>(b));
-#else
-    double d;
-    std::memcpy(&d, &b, sizeof d);
-    return d;
-#endif
-  }
-};
-
-template <>
-struct LaneBits<float> {
-  using Scalar = float;
-  using UInt = uint32_t;
-  static IHT_HD float fma(float a, float b, float c) { return ::fmaf(a, b, c); }
-  static IHT_HD float at_least(float x, float lo) { return x < lo ? lo : x; }
-  static IHT_HD UInt to_bits(float f) {
-#if defined(__CUDA_ARCH__)
-    return static_cast<UInt>(__float_as_int(f));
-#else
-    UInt b;
-    std::memcpy(&b, &f, sizeof b);
-    return b;
-#endif
-  }
-  static IHT_HD float from_bits(UInt b) {
-#if defined(__CUDA_ARCH__)
-    return __int_as_float(static_cast<int>(b));
-#else
-    float f;
-    std::memcpy(&f, &b, sizeof f);
-    return f;
-#endif
-  }
-};
-
 /// The constants of each precision's bit layout and of its exp and log.
 template <class Scalar>
 struct FloatFormat;
@@ -116,6 +52,59 @@ struct FloatFormat<float> {
   static constexpr float kLn2Lo = 1.42860677e-6f;
   static constexpr int kLogTerms = 6;  // to t^11
 };
+
+/// A value's bits as To, of the same width: CUDA's intrinsics on the device,
+/// a copy on the host.
+template <class To, class From>
+IHT_HD To bit_copy(From v) {
+  static_assert(sizeof(To) == sizeof(From), "same width");
+#if defined(__CUDA_ARCH__)
+  if constexpr (std::is_same_v<From, double>)
+    return static_cast<To>(__double_as_longlong(v));
+  else if constexpr (std::is_same_v<From, float>)
+    return static_cast<To>(__float_as_int(v));
+  else if constexpr (std::is_same_v<To, double>)
+    return __longlong_as_double(static_cast<long long>(v));
+  else
+    return __int_as_float(static_cast<int>(v));
+#else
+  To out;
+  std::memcpy(&out, &v, sizeof out);
+  return out;
+#endif
+}
+
+/// Bit access and an explicit fused multiply-add for a lane value V: a double
+/// or float (one GPU lane, or a scalar on the host) here, a CPU lane group's
+/// vector in lane_vec.hpp. All bit arithmetic below is unsigned, so it wraps
+/// instead of overflowing.
+///
+/// Every a·b + c below has a single product, so compilers that fuse it (GCC,
+/// nvcc) all fuse it into the same FMA and the CPU and GPU sides agree to the
+/// bit. Where a sum has two products, B::fma names the one that is fused.
+template <class V>
+struct LaneBits;
+
+template <class S>
+struct ScalarLaneBits {
+  using Scalar = S;
+  using UInt = typename FloatFormat<S>::UInt;
+  static IHT_HD S fma(S a, S b, S c) {
+    if constexpr (std::is_same_v<S, double>)
+      return ::fma(a, b, c);
+    else
+      return ::fmaf(a, b, c);
+  }
+  /// x, or lo where x < lo; NaN stays NaN.
+  static IHT_HD S at_least(S x, S lo) { return x < lo ? lo : x; }
+  static IHT_HD UInt to_bits(S v) { return bit_copy<UInt>(v); }
+  static IHT_HD S from_bits(UInt b) { return bit_copy<S>(b); }
+};
+
+template <>
+struct LaneBits<double> : ScalarLaneBits<double> {};
+template <>
+struct LaneBits<float> : ScalarLaneBits<float> {};
 
 /// e^r for |r| ≤ ln2/2, double: e^r = 1 + r + r²·q(r) with q of degree 9
 /// fitted to (e^r − 1 − r)/r² (Chebyshev fit, scripts/fit_exp_poly.py;

@@ -149,14 +149,20 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
   typename W::template Stage<T, kC> logit;  // [0] zmax, [j] z_j − z_0 − zmax
   typename W::template Stage<T, kC> ex;     // [j] e_j, then [j ≥ 1] the residual e_j/Σe − [y = j]
   for (int k0 = 0; k0 < chunks_of(0); k0 += kTile) {
-    // 1. Logits relative to class 0, their max, and the linear part of the loss.
-    w.template each_group<T>([&](int lane) {
+    // Runs body(u, at) for each chunk k0 + u of this tile that holds a sample
+    // of the lane (group) at `lane`; at is that sample's index.
+    auto each_chunk = [&](int lane, auto&& body) {
       const int tile = chunks_of(lane) - k0;
-      V loss = k0 == 0 ? V{} : w.load(loss_lanes, lane);
       IHT_STAGE_LOOP
       for (int u = 0; u < kTile; ++u) {
         if (u >= tile) break;
-        const int at = (k0 + u) * kWarpWidth + lane;
+        body(u, (k0 + u) * kWarpWidth + lane);
+      }
+    };
+    // 1. Logits relative to class 0, their max, and the linear part of the loss.
+    w.template each_group<T>([&](int lane) {
+      V loss = k0 == 0 ? V{} : w.load(loss_lanes, lane);
+      each_chunk(lane, [&](int u, int at) {
         V x[kMaxFeatures], z[kC];
         IHT_UNROLL
         for (int f = 0; f < d; ++f) x[f] = w.load(data.x + f * stride + at);
@@ -175,17 +181,14 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
         out[0] = zmax;
         IHT_UNROLL
         for (int j = 1; j < c; ++j) out[j] = z[j] - zmax;
-      }
+      });
       w.store(loss_lanes, lane, loss);
     });
     // 2. c − 1 exponentials: a class at the max has e_j = 1, and its slot
     //    computes class 0's e^(−zmax) instead (1 when no class beats class 0).
     w.template each_group<T>([&](int lane) {
-      const int tile = chunks_of(lane) - k0;
       const V one = V{} + T(1);
-      IHT_STAGE_LOOP
-      for (int u = 0; u < kTile; ++u) {
-        if (u >= tile) break;
+      each_chunk(lane, [&](int u, int) {
         const V* in = logit.at(lane, u);
         V* e = ex.at(lane, u);
         V e0 = one;
@@ -197,17 +200,13 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
           e[j] = top ? one : ej;
         }
         e[0] = e0;
-      }
+      });
     });
     // 3. Softmax: the sum (into the loss's product of sums) and the residuals.
     w.template each_group<T>([&](int lane) {
-      const int tile = chunks_of(lane) - k0;
       const V zero{}, one = zero + T(1);
       V prod = k0 % 8 == 0 ? one : w.load(prod_lanes, lane);  // a new product every 8 chunks
-      IHT_STAGE_LOOP
-      for (int u = 0; u < kTile; ++u) {
-        if (u >= tile) break;
-        const int at = (k0 + u) * kWarpWidth + lane;
+      each_chunk(lane, [&](int u, int at) {
         V* e = ex.at(lane, u);
         V sum = e[0];
         IHT_UNROLL
@@ -221,7 +220,7 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
           IHT_UNROLL
           for (int j = 1; j < c; ++j) e[j] = B::fma(e[j], inv, zero - w.load(data.t + j * stride + at));
         }
-      }
+      });
       w.store(prod_lanes, lane, prod);
     });
     // The logs, one per pair of lanes (l, l + 16), of the pair's product,
@@ -239,14 +238,10 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
     // 4. Gradient sums: residual times x, per relative class.
     if constexpr (kGrad) {
       w.template each_group<T>([&](int lane) {
-        const int tile = chunks_of(lane) - k0;
         V g[kMaxParams];
         IHT_UNROLL
         for (int i = 0; i < rows; ++i) g[i] = k0 == 0 ? V{} : w.load(g_lanes[i], lane);
-        IHT_STAGE_LOOP
-        for (int u = 0; u < kTile; ++u) {
-          if (u >= tile) break;
-          const int at = (k0 + u) * kWarpWidth + lane;
+        each_chunk(lane, [&](int u, int at) {
           V x[kMaxFeatures];
           IHT_UNROLL
           for (int f = 0; f < d; ++f) x[f] = w.load(data.x + f * stride + at);
@@ -258,7 +253,7 @@ IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const Spl
             IHT_UNROLL
             for (int f = 0; f < d; ++f) gj[f] += x[f] * r[j];
           }
-        }
+        });
         IHT_UNROLL
         for (int i = 0; i < rows; ++i) w.store(g_lanes[i], lane, g[i]);
       });

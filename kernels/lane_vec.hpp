@@ -21,14 +21,12 @@ template <>
 struct LaneVec<double> {
   typedef double type __attribute__((vector_size(kLaneGroupBytes)));
   typedef uint64_t bits __attribute__((vector_size(kLaneGroupBytes)));
-  typedef int32_t labels __attribute__((vector_size(kLaneGroupBytes / 2)));  // one int per lane
 };
 
 template <>
 struct LaneVec<float> {
   typedef float type __attribute__((vector_size(kLaneGroupBytes)));
   typedef uint32_t bits __attribute__((vector_size(kLaneGroupBytes)));
-  typedef int32_t labels __attribute__((vector_size(kLaneGroupBytes)));
 };
 
 template <class T>

@@ -80,14 +80,6 @@ struct CpuWarpTiled {
     return v;
   }
 
-  /// The group's class labels at + 0 … kGroup−1, converted to T.
-  template <class T>
-  static Vec<T> load_label(const int* at) {
-    typename LaneVec<T>::labels v;
-    std::memcpy(&v, at, sizeof v);
-    return __builtin_convertvector(v, Vec<T>);
-  }
-
   /// Lanes first … first+kGroup−1 of x, as one Vec.
   template <class T>
   static Vec<T> load(const Lanes<T>& x, int first) {

@@ -54,11 +54,6 @@ struct GpuWarp {
   }
 
   template <class T>
-  __device__ __forceinline__ static T load_label(const int* at) {
-    return static_cast<T>(*at);
-  }
-
-  template <class T>
   __device__ __forceinline__ static T load(const Lanes<T>& x, int) {
     return x.v;
   }
