@@ -154,8 +154,9 @@ IHT_HD V exp_nonpositive(V x) {
     p = exp_reduced_f32(r);
   // Times 2^k: k sits in the low bits of `shifted`; add it to p's exponent
   // field (p ≥ ½ and x ≥ kExpMin keep the result normal, so this is exact).
-  const typename B::UInt k = B::to_bits(shifted) - F::kShifterBits;
-  return B::from_bits(B::to_bits(p) + (k << F::kMantissaBits));
+  // The shift drops the shifter's own bits: they are all above the low ones.
+  static_assert((F::kShifterBits << F::kMantissaBits) == 0, "the shifter's bits shift out");
+  return B::from_bits(B::to_bits(p) + (B::to_bits(shifted) << F::kMantissaBits));
 }
 
 /// ln x for finite x ≥ 1e-300 (float: 1e-37): x = 2^e·m with m in [√½, √2),

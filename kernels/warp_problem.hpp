@@ -84,6 +84,7 @@ struct WarpRunSpec {
 struct WarpResult {
   double lipschitz, step_size, train_loss, train_acc, test_loss, test_acc, ht_margin, grad_support_inf;
   long long steps;
+  long long settled_at;  // updates computed when one changed no bit of θ (the rest are skipped), or −1
   int stop;  // StopReason
   int ht_stable;
   double theta[kMaxParams];

@@ -12,6 +12,9 @@
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/reference.hpp"
 #include "ihtbatch/sweep.hpp"
+#include "iht_warp.hpp"
+#include "warp_cpu.hpp"
+#include "warp_host.hpp"
 
 using namespace iht;
 using iht::test::iris;
@@ -142,6 +145,37 @@ TEST(WarpEngine, AgreesWithTheReferenceOnASplitOfManyTiles) {
   const auto cpu = run_on("cpu", big, config, specs);
   const auto ref = run_on("reference", big, config, specs);
   expect_agreement(cpu, ref, Precision::kFloat64, 3);
+}
+
+TEST(WarpEngine, RunsThatSettleEndAsIfEveryStepWereComputed) {
+  // Most runs of s = 1 and 2 reach θᵏ⁺¹ = θᵏ to the bit; the engine then
+  // skips to max_steps. The reference computes every step.
+  SweepConfig sweep;
+  sweep.sparsities = {1, 2};
+  sweep.runs = 12;
+  sweep.dense = false;
+  const auto specs = plan_sweep(sweep, iris());
+  ExperimentConfig config = short_config();
+  config.max_steps = 4000;
+  const warp::WarpProblem p = warp::make_problem(iris(), config);
+  std::vector<double> buffer(warp::scratch_bytes<double>(p) / sizeof(double) + 8);
+  const auto scratch = warp::carve_scratch<double>(p, reinterpret_cast<unsigned char*>(buffer.data()));
+  std::vector<RunResult> cpu;
+  int settled = 0;
+  for (const RunSpec& spec : specs) {
+    warp::WarpResult r{};
+    warp::iht_run(warp::CpuWarp{}, warp::FixedShape<4, 3>{}, p, warp::to_warp(spec), scratch, &r);
+    if (r.settled_at >= 0) {
+      ++settled;
+      EXPECT_GT(r.settled_at, 0);
+      EXPECT_LT(r.settled_at, config.max_steps);
+      EXPECT_EQ(r.steps, config.max_steps);
+      EXPECT_EQ(r.stop, static_cast<int>(StopReason::kMaxSteps));
+    }
+    cpu.push_back(warp::to_run_result(r, spec, p.n));
+  }
+  EXPECT_GE(settled, 3) << "too few settled runs to test the skip";
+  expect_agreement(cpu, run_on("reference", iris(), config, specs), Precision::kFloat64, 2);
 }
 
 TEST(WarpEngine, RejectsANetworkLargerThanAWarp) {
