@@ -364,8 +364,8 @@ IHT_HD void sparse_uniform(const Shape& shape, int s, uint64_t value_seed, Strea
                            Stream support, uint32_t substream, T* theta) {
   const int n = shape.n;
   const double a = 1.0 / sqrt(static_cast<double>(shape.d));
-  for (int i = 0; i < n; ++i)
-    theta[i] = static_cast<T>(uniform_symmetric(value_seed, values, substream, static_cast<uint32_t>(i), a));
+  each_uniform01(value_seed, values, substream, n,
+                 [&](int i, double u) { theta[i] = static_cast<T>(symmetric(u, a)); });
   if (s >= n) return;
   int perm[kMaxParams];
   random_permutation(support_seed, support, substream, perm, n, s);

@@ -66,12 +66,27 @@ IHT_HD double uniform01(uint64_t seed, Stream stream, uint32_t substream, uint32
   return uniform_of(uniform_block(seed, stream, substream, index >> 1), index & 1u);
 }
 
-/// A uniform integer in [0, bound): floor(u * bound), exact in double for
-/// bound < 2^20, so every backend gets the same integer.
+/// Calls use(i, uniform01(seed, stream, substream, i)) for i = 0 … count−1,
+/// computing each block (two uniforms) once.
+template <class Use>
+IHT_HD void each_uniform01(uint64_t seed, Stream stream, uint32_t substream, int count, Use&& use) {
+  for (int i = 0; i < count; i += 2) {
+    const Philox4x32 r = uniform_block(seed, stream, substream, static_cast<uint32_t>(i) >> 1);
+    use(i, uniform_of(r, 0));
+    if (i + 1 < count) use(i + 1, uniform_of(r, 1));
+  }
+}
+
+/// A uniform integer in [0, bound) from a uniform u: floor(u * bound), exact
+/// in double for bound < 2^20, so every backend gets the same integer.
+IHT_HD uint32_t below(double u, uint32_t bound) {
+  const uint32_t k = static_cast<uint32_t>(u * bound);
+  return k < bound ? k : bound - 1;
+}
+
 IHT_HD uint32_t uniform_below(uint64_t seed, Stream stream, uint32_t substream, uint32_t index,
                               uint32_t bound) {
-  const uint32_t k = static_cast<uint32_t>(uniform01(seed, stream, substream, index) * bound);
-  return k < bound ? k : bound - 1;
+  return below(uniform01(seed, stream, substream, index), bound);
 }
 
 /// The index-th standard normal of a stream by the Box-Muller transform (cosine
@@ -91,19 +106,21 @@ IHT_HD double standard_normal(uint64_t seed, Stream stream, uint32_t substream, 
 IHT_HD void random_permutation(uint64_t seed, Stream stream, uint32_t substream, int* perm, int n,
                                int prefix) {
   for (int i = 0; i < n; ++i) perm[i] = i;
-  for (int i = 0; i < prefix && i < n - 1; ++i) {
-    const int j = i + static_cast<int>(uniform_below(seed, stream, substream, static_cast<uint32_t>(i),
-                                                     static_cast<uint32_t>(n - i)));
+  each_uniform01(seed, stream, substream, prefix < n - 1 ? prefix : n - 1, [&](int i, double u) {
+    const int j = i + static_cast<int>(below(u, static_cast<uint32_t>(n - i)));
     const int t = perm[i];
     perm[i] = perm[j];
     perm[j] = t;
-  }
+  });
 }
 
-/// A uniform value in (−a, a) for parameter i: SPEC §3.3.
+/// A uniform value in (−a, a) from a uniform u in [0, 1): SPEC §3.3.
+IHT_HD double symmetric(double u, double a) { return a * (2.0 * u - 1.0); }
+
+/// The uniform value in (−a, a) for parameter i.
 IHT_HD double uniform_symmetric(uint64_t seed, Stream stream, uint32_t substream, uint32_t index,
                                 double a) {
-  return a * (2.0 * uniform01(seed, stream, substream, index) - 1.0);
+  return symmetric(uniform01(seed, stream, substream, index), a);
 }
 
 }  // namespace iht
