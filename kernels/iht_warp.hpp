@@ -359,19 +359,21 @@ IHT_HD uint32_t hard_threshold(const W& w, const Shape& shape, const T* v, int s
 
 /// θ with U(−a, a) entries, a = 1/√d, zeroed outside s random indices
 /// (SPEC §3.3–3.4; also the Monte Carlo draws of §3.5 with other streams).
+/// Returns the support (bit i: index i).
 template <class T, class Shape>
-IHT_HD void sparse_uniform(const Shape& shape, int s, uint64_t value_seed, Stream values, uint64_t support_seed,
-                           Stream support, uint32_t substream, T* theta) {
+IHT_HD uint32_t sparse_uniform(const Shape& shape, int s, uint64_t value_seed, Stream values,
+                               uint64_t support_seed, Stream support, uint32_t substream, T* theta) {
   const int n = shape.n;
   const double a = 1.0 / sqrt(static_cast<double>(shape.d));
   each_uniform01(value_seed, values, substream, n,
                  [&](int i, double u) { theta[i] = static_cast<T>(symmetric(u, a)); });
-  if (s >= n) return;
+  if (s >= n) return n >= 32 ? ~0u : (1u << n) - 1u;
   int perm[kMaxParams];
   random_permutation(support_seed, support, substream, perm, n, s);
   uint32_t kept = 0;
   for (int k = 0; k < s; ++k) kept |= 1u << perm[k];
   for (int i = 0; i < n; ++i) theta[i] = (kept >> i) & 1u ? theta[i] : T(0);
+  return kept;
 }
 
 /// L̂ = max over Monte Carlo samples of ‖∇f(θ̃) − ∇f(θʲ)‖ / ‖θ̃ − θʲ‖ (SPEC §3.5).
@@ -383,7 +385,8 @@ IHT_HD T estimate_lipschitz(const W& w, const Shape& shape, const WarpProblem& p
   for (int j = 0; j < p.n_monte; ++j) {
     const auto sub = static_cast<uint32_t>(j);
     T theta[kMaxParams], moved[kMaxParams], tilde[kMaxParams], g1[kMaxParams], g2[kMaxParams];
-    sparse_uniform(shape, s, init_seed, Stream::kMonteValues, init_seed, Stream::kMonteSupport, sub, theta);
+    const uint32_t support =
+        sparse_uniform(shape, s, init_seed, Stream::kMonteValues, init_seed, Stream::kMonteSupport, sub, theta);
     T delta = T(INFINITY);
     for (int i = 0; i < n; ++i) {
       const T m = theta[i] < T(0) ? -theta[i] : theta[i];
@@ -391,7 +394,7 @@ IHT_HD T estimate_lipschitz(const W& w, const Shape& shape, const WarpProblem& p
     }
     for (int i = 0; i < n; ++i)
       moved[i] = theta[i] + delta * static_cast<T>(standard_normal(init_seed, Stream::kMonteNormal, sub, i));
-    hard_threshold(w, shape, moved, s, tilde);
+    hard_threshold(w, shape, moved, s, tilde, support);  // the move seldom changes the top s
     loss_and_grad<true>(w, shape, tilde, train, g1);
     loss_and_grad<true>(w, shape, theta, train, g2);
     T dg = T(0), dt = T(0);
@@ -432,10 +435,11 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
   const T gamma = p.step_size > 0 ? static_cast<T>(p.step_size) : T(1) / lipschitz;
 
   T theta[kMaxParams], grad[kMaxParams], step[kMaxParams], next[kMaxParams];
-  sparse_uniform(shape, s, run.init_seed, Stream::kInitValues, run.support_seed, Stream::kSupport, 0, theta);
+  // The kept set of the last step (first θ⁰'s support): the next step's hint.
+  uint32_t kept =
+      sparse_uniform(shape, s, run.init_seed, Stream::kInitValues, run.support_seed, Stream::kSupport, 0, theta);
   long long k = 0;
   int stop = 0;
-  uint32_t kept = 0;  // the last step's kept set: next step's hint
   long long settled_at = -1;
   T f = T(0);
   for (;; ++k) {
