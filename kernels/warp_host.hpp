@@ -33,6 +33,7 @@ inline RunResult to_run_result(const WarpResult& w, const RunSpec& spec, int par
   r.lipschitz = w.lipschitz;
   r.step_size = w.step_size;
   r.steps = w.steps;
+  r.settled_at = static_cast<long>(w.settled_at);
   r.stop = static_cast<StopReason>(w.stop);
   r.train_loss = w.train_loss;
   r.train_acc = w.train_acc;

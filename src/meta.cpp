@@ -35,6 +35,7 @@ std::string meta_json(const SweepConfig& c, const Dataset& data, const SweepReco
   j["wall_time_s"] = rec.wall_s;
   j["runs_per_s"] = rec.wall_s > 0 ? rec.runs_done / rec.wall_s : 0.0;
   j["run_steps"] = rec.total_steps;
+  j["run_steps_computed"] = rec.computed_steps;
   j["run_steps_per_s"] = rec.wall_s > 0 ? rec.total_steps / rec.wall_s : 0.0;
   return j.dump(2) + "\n";
 }

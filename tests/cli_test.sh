@@ -44,6 +44,18 @@ expect 0 "runs" -- sweep --sparsity 3 --runs 2 --max-steps 20 --out "$tmp/ok"
   || { echo "FAIL: sweep did not write its three files"; fails=$((fails + 1)); }
 [[ $(wc -l < "$tmp/ok/runs.csv") -eq 5 ]] || { echo "FAIL: runs.csv should have 4 rows"; fails=$((fails + 1)); }
 
+# meta.json counts the steps runs report and those computed: a run of the cpu
+# engine that settles (θ stops changing) skips the rest; the reference computes all.
+json_int() { sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1"; }
+"$bin" sweep --backend cpu --sparsity 1 --runs 12 --no-dense --max-steps 4000 --monte 5 --out "$tmp/settle" >/dev/null 2>&1
+"$bin" sweep --backend reference --sparsity 1 --runs 2 --no-dense --max-steps 50 --monte 5 --out "$tmp/ref" >/dev/null 2>&1
+if [[ ! $(json_int "$tmp/settle/meta.json" run_steps_computed) -lt $(json_int "$tmp/settle/meta.json" run_steps) ]] ||
+   [[ $(json_int "$tmp/ref/meta.json" run_steps_computed) -ne $(json_int "$tmp/ref/meta.json" run_steps) ]]; then
+  echo "FAIL: meta.json run_steps_computed (cpu: less than run_steps when runs settle; reference: equal)"; fails=$((fails + 1))
+else
+  passes=$((passes + 1))
+fi
+
 # Ctrl-C: the finished runs are written, meta.json says incomplete, exit 130.
 "$bin" sweep --backend cpu --runs 1000 --out "$tmp/int" >/dev/null 2>&1 &
 pid=$!

@@ -12,7 +12,8 @@ struct SweepRecord {
   std::string started_utc;
   std::string backend, device;
   long runs_planned = 0, runs_done = 0;
-  long long total_steps = 0;
+  long long total_steps = 0;     // the steps the runs report
+  long long computed_steps = 0;  // less those skipped at a fixed point (RunResult::settled_at)
   double wall_s = 0;
 };
 

@@ -21,6 +21,9 @@ struct RunResult {
   double lipschitz = 0;
   double step_size = 0;
   long steps = -1;  // -1: not computed
+  // The warp engines' shortcut: the update after which θ stopped changing,
+  // when the steps after it were skipped (they would repeat it); else −1.
+  long settled_at = -1;
   StopReason stop = StopReason::kMaxSteps;
   double train_loss = 0, train_acc = 0, test_loss = 0, test_acc = 0;
   double eps = 0;  // filled by the sweep from the paired dense run

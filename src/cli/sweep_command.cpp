@@ -58,6 +58,7 @@ void write_outputs(const SweepConfig& config, const Dataset& data, std::vector<R
     if (r.steps >= 0) {
       ++record.runs_done;
       record.total_steps += r.steps;
+      record.computed_steps += r.settled_at >= 0 ? r.settled_at : r.steps;
     }
   const auto levels = summarize(results);
   const std::filesystem::path dir(config.out);
