@@ -176,6 +176,7 @@ int bench(const Options& o) {
       if (name == "reference" && config.precision != iht::Precision::kFloat64) continue;
       iht::validate(config);
       std::vector<double> secs;
+      double work = 0;  // run-steps computed per call: a run that settles skips the rest
       for (int rep = 0; rep <= o.repeats; ++rep) {  // rep 0: warm-up
         results.assign(specs.size(), iht::RunResult{});
         iht::Progress progress;
@@ -190,8 +191,9 @@ int bench(const Options& o) {
             return 1;
           }
         if (rep > 0) secs.push_back(dt.count());
+        work = 0;
+        for (const auto& res : results) work += double(res.settled_at >= 0 ? res.settled_at : res.steps);
       }
-      const double work = double(o.runs) * o.steps;  // run-steps per call
       std::vector<double> rates;
       for (double s : secs) rates.push_back(work / s);
       const double rate = median(rates), sec = median(secs);
@@ -207,10 +209,10 @@ int bench(const Options& o) {
       }
       if (o.csv)
         std::printf("%s,%s,%ld,%ld,%s,%.6g,%.4f,%.6g,%.6g,%s,%.5g,%.5g\n", name.c_str(), prec.c_str(), o.runs,
-                    o.steps, thr, sec, spread, rate, rate / o.steps, us, gf, gfx);
+                    o.steps, thr, sec, spread, rate, o.runs / sec, us, gf, gfx);
       else
         std::printf("%-9s %-7s %7s %10.4f %6.1f%% %12.4g %10.4g %11s %8.3g %9.3g\n", name.c_str(), prec.c_str(),
-                    cpu ? thr : "-", sec, 100 * spread, rate, rate / o.steps, cpu ? us : "-", gf, gfx);
+                    cpu ? thr : "-", sec, 100 * spread, rate, o.runs / sec, cpu ? us : "-", gf, gfx);
       std::fflush(stdout);
     }
   }
