@@ -334,7 +334,7 @@ IHT_HD bool is_top_set(const Shape& shape, const T* v, int s, uint32_t kept) {
   return members == s && lowest_in > highest_out;
 }
 
-/// out = H_s(v); returns the kept set (bit i: index i). NaN counts as +inf.
+/// out = H_s(v) (out may be v); returns the kept set (bit i: index i). NaN counts as +inf.
 /// `hint` is a guess at the kept set, such as the last step's (IHT's support
 /// seldom changes): when it is the top-s set (is_top_set) it is the answer.
 /// Otherwise lane i ranks v_i by (|v| descending, index ascending) against
@@ -397,7 +397,7 @@ IHT_HD T estimate_lipschitz(const W& w, const Shape& shape, const WarpProblem& p
         sparse_uniform(shape, s, init_seed, Stream::kMonteValues, init_seed, Stream::kMonteSupport, sub, theta);
     T delta = T(INFINITY);
     for (int i = 0; i < n; ++i) {
-      const T m = theta[i] < T(0) ? -theta[i] : theta[i];
+      const T m = magnitude(theta[i]);
       delta = theta[i] != T(0) && m < delta ? m : delta;
     }
     for (int i = 0; i < n; ++i)
@@ -442,7 +442,7 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
   const T lipschitz = estimate_lipschitz(w, shape, p, s, run.init_seed, train);
   const T gamma = p.step_size > 0 ? static_cast<T>(p.step_size) : T(1) / lipschitz;
 
-  T theta[kMaxParams], grad[kMaxParams], step[kMaxParams], next[kMaxParams];
+  T theta[kMaxParams], grad[kMaxParams], step[kMaxParams];
   // The kept set of the last step (first θ⁰'s support): the next step's hint.
   uint32_t kept =
       sparse_uniform(shape, s, run.init_seed, Stream::kInitValues, run.support_seed, Stream::kSupport, 0, theta);
@@ -457,13 +457,8 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
     if (!(f - f == T(0))) { stop = 2; break; }  // not finite
     IHT_UNROLL
     for (int i = 0; i < n; ++i) step[i] = theta[i] - gamma * grad[i];
-    if (s < n) {
-      kept = hard_threshold(w, shape, step, s, next, kept);
-    } else {
-      IHT_UNROLL
-      for (int i = 0; i < n; ++i) next[i] = step[i];
-    }
-    if (!move_to(shape, next, theta)) {
+    if (s < n) kept = hard_threshold(w, shape, step, s, step, kept);
+    if (!move_to(shape, step, theta)) {
       // A fixed point: every later step would compute this same f and ∇f
       // and make this same update, so the run ends at max_steps exactly as
       // it stands. (On IRIS most runs of s = 1 and 2 settle, on average

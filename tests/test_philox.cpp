@@ -80,6 +80,6 @@ TEST(Philox, PermutationIsAPermutationAndUniformish) {
   for (int c : counts) EXPECT_NEAR(c, 500, 100);  // each element first ~1/10 of the time
 }
 
-TEST(Philox, UniformBelowStaysBelow) {
-  for (uint32_t i = 0; i < 10000; ++i) EXPECT_LT(uniform_below(5, Stream::kSupport, 0, i, 3), 3u);
+TEST(Philox, BelowStaysBelow) {
+  for (uint32_t i = 0; i < 10000; ++i) EXPECT_LT(below(uniform01(5, Stream::kSupport, 0, i), 3), 3u);
 }

@@ -84,11 +84,6 @@ IHT_HD uint32_t below(double u, uint32_t bound) {
   return k < bound ? k : bound - 1;
 }
 
-IHT_HD uint32_t uniform_below(uint64_t seed, Stream stream, uint32_t substream, uint32_t index,
-                              uint32_t bound) {
-  return below(uniform01(seed, stream, substream, index), bound);
-}
-
 /// The index-th standard normal of a stream by the Box-Muller transform (cosine
 /// branch only): uniforms 2·index and 2·index+1, with 1−u1 in (0, 1] so the
 /// logarithm is finite.
@@ -102,7 +97,7 @@ IHT_HD double standard_normal(uint64_t seed, Stream stream, uint32_t substream, 
 /// Fisher-Yates: perm (length n, any contents) becomes a uniformly random
 /// permutation of 0..n-1; only its first `prefix` entries are drawn (a partial
 /// shuffle: the first `prefix` are a uniform random ordered subset).
-/// Draw i (i = 0..prefix-1) swaps position i with i + uniform_below(n - i).
+/// Draw i (i = 0..prefix-1) swaps position i with i + below(uniform01(…, i), n − i).
 IHT_HD void random_permutation(uint64_t seed, Stream stream, uint32_t substream, int* perm, int n,
                                int prefix) {
   for (int i = 0; i < n; ++i) perm[i] = i;
