@@ -25,7 +25,7 @@ namespace {
 
 /// Work of one IHT step of one run: one loss-and-gradient pass over the m
 /// training samples, the warp reduction, the update and the selection, as the
-/// warp engine (kernels/iht_warp.hpp) does it. Counted per *real* training
+/// warp engine (kernels/softmax_regression.hpp) does it. Counted per *real* training
 /// sample; the engine pads m to a multiple of 32 lanes and the padding lanes do
 /// the same arithmetic (×128/120 for IRIS), which is not counted.
 /// flops: add, subtract, multiply, compare = 1, FMA = 2; exp, log and divide
@@ -127,8 +127,8 @@ int bench(const Options& o) {
   const int threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::string> names = o.backends;
   if (names.empty())
-    for (const auto& b : iht::available_backends())
-      if (b != "reference") names.push_back(b);
+    for (const auto kind : iht::available_backends())
+      if (kind != iht::BackendKind::kReference) names.push_back(iht::to_string(kind));
   std::vector<std::unique_ptr<iht::Backend>> backends;  // made first: a bad name fails before any output
   for (const auto& name : names) backends.push_back(iht::make_backend(name, threads));
   for (const auto& prec : o.precisions) iht::parse_precision(prec);
@@ -192,7 +192,7 @@ int bench(const Options& o) {
           }
         if (rep > 0) secs.push_back(dt.count());
         work = 0;
-        for (const auto& res : results) work += double(res.settled_at >= 0 ? res.settled_at : res.steps);
+        for (const auto& res : results) work += double(res.steps_computed());
       }
       std::vector<double> rates;
       for (double s : secs) rates.push_back(work / s);

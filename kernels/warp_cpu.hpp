@@ -1,8 +1,7 @@
 #pragma once
-// The CPU side of the warp abstraction: a warp's 32 lanes are explicit arrays
-// and a collective is a loop. Kernel code written against it (see
-// iht_warp.hpp) also compiles against GpuWarp (warp_gpu.cuh), where a lane is
-// a thread and collectives are shuffles and ballots.
+// The CPU side of the warp contract (warp.hpp): a warp's 32 lanes are
+// explicit arrays, a lane group is a SIMD vector of consecutive lanes
+// (lane_vec.hpp), and a collective is a loop.
 //
 // Example:
 //   CpuWarp w;
@@ -13,6 +12,7 @@
 #include <cstring>
 
 #include "lane_vec.hpp"
+#include "warp.hpp"
 
 namespace iht::warp {
 
@@ -20,12 +20,10 @@ namespace iht::warp {
 /// values than the default serve the tests, which check they change no bit.
 template <int kStaged>
 struct CpuWarpTiled {
-  static constexpr int kWidth = 32;
-
   /// One value per lane.
   template <class T>
   struct Lanes {
-    alignas(64) T v[kWidth];
+    alignas(64) T v[kWarpWidth];
     T& operator[](int lane) { return v[lane]; }
     const T& operator[](int lane) const { return v[lane]; }
   };
@@ -46,7 +44,7 @@ struct CpuWarpTiled {
   /// and staged chunk, in memory (a few kB).
   template <class T, int N>
   struct Stage {
-    Vec<T> v[kWidth / kGroup<T>][kStagedChunks][N];
+    Vec<T> v[kWarpWidth / kGroup<T>][kStagedChunks][N];
     Vec<T>* at(int first, int chunk) { return v[first / kGroup<T>][chunk]; }
   };
 
@@ -54,7 +52,7 @@ struct CpuWarpTiled {
   /// inside, lane values are Vec<T> (see load, store).
   template <class T, class Body>
   void each_group(Body&& body) const {
-    for (int first = 0; first < kWidth; first += kGroup<T>) body(first);
+    for (int first = 0; first < kWarpWidth; first += kGroup<T>) body(first);
   }
 
   /// Only the groups holding lanes below count (≤ 32): saves the CPU the
@@ -90,7 +88,7 @@ struct CpuWarpTiled {
   /// whole other group, since kOffset is a multiple of the group size.
   template <int kOffset, class T>
   static Vec<T> load_xor(const Lanes<T>& x, int first) {
-    static_assert(kOffset % kGroup<T> == 0 && kOffset < kWidth, "an offset of whole lane groups");
+    static_assert(kOffset % kGroup<T> == 0 && kOffset < kWarpWidth, "an offset of whole lane groups");
     return load(x.v + (first ^ kOffset));
   }
 
@@ -105,7 +103,7 @@ struct CpuWarpTiled {
   template <class Body>
   void each(Body&& body) const {
 #pragma omp simd
-    for (int lane = 0; lane < kWidth; ++lane) body(lane);
+    for (int lane = 0; lane < kWarpWidth; ++lane) body(lane);
   }
 
   /// Runs body() once, as lane 0 would; the other lanes see its writes after.
@@ -119,10 +117,10 @@ struct CpuWarpTiled {
   template <class T>
   T sum(const Lanes<T>& x) const {
     constexpr int g = kGroup<T>;
-    Vec<T> v[kWidth / g];
-    for (int i = 0; i < kWidth / g; ++i) v[i] = load(x.v + i * g);
+    Vec<T> v[kWarpWidth / g];
+    for (int i = 0; i < kWarpWidth / g; ++i) v[i] = load(x.v + i * g);
     // Offsets of a group or more add whole vectors …
-    for (int half = kWidth / 2; half >= g; half /= 2)
+    for (int half = kWarpWidth / 2; half >= g; half /= 2)
       for (int i = 0; i < half / g; ++i) v[i] = v[i] + v[i + half / g];
     // … the rest add lanes inside the first.
     for (int half = g / 2; half >= 1; half /= 2)
@@ -134,11 +132,12 @@ struct CpuWarpTiled {
   template <class T>
   uint32_t ballot(const Lanes<T>& pred) const {
     uint32_t mask = 0;
-    for (int lane = 0; lane < kWidth; ++lane) mask |= static_cast<uint32_t>(pred[lane] != T(0)) << lane;
+    for (int lane = 0; lane < kWarpWidth; ++lane) mask |= static_cast<uint32_t>(pred[lane] != T(0)) << lane;
     return mask;
   }
 };
 
 using CpuWarp = CpuWarpTiled<8>;
+static_assert(check_warp_contract<CpuWarp>());
 
 }  // namespace iht::warp

@@ -1,14 +1,14 @@
 #pragma once
-// The GPU side of the warp abstraction: one lane is one thread; collectives
-// are warp shuffles and ballots over the full warp. Same interface as CpuWarp
-// (warp_cpu.hpp); these thin wrappers are the only kernel code the CPU tests
-// cannot execute.
+// The GPU side of the warp contract (warp.hpp): one lane is one thread;
+// collectives are warp shuffles and ballots over the full warp. These thin
+// wrappers are the only kernel code the CPU tests cannot execute.
 #include <cstdint>
+
+#include "warp.hpp"
 
 namespace iht::warp {
 
 struct GpuWarp {
-  static constexpr int kWidth = 32;
   /// One chunk at a time through the loss pass's loops: the other warps hide
   /// a thread's latency, and its staged values stay in registers.
   static constexpr int kStagedChunks = 1;
@@ -25,6 +25,8 @@ struct GpuWarp {
   /// A lane group is the lane itself: values are plain T.
   template <class T>
   using Vec = T;
+  template <class T>
+  static constexpr int kGroup = 1;
 
   /// The thread's own values between the loss pass's loops (registers, once unrolled).
   template <class T, int N>
@@ -84,7 +86,7 @@ struct GpuWarp {
   __device__ __forceinline__ T sum(Lanes<T> x) const {
     T v = x.v;
 #pragma unroll
-    for (int offset = kWidth / 2; offset > 0; offset /= 2) v = v + __shfl_xor_sync(kFull, v, offset);
+    for (int offset = kWarpWidth / 2; offset > 0; offset /= 2) v = v + __shfl_xor_sync(kFull, v, offset);
     return v;
   }
 
@@ -93,5 +95,7 @@ struct GpuWarp {
     return __ballot_sync(kFull, pred.v != T(0));
   }
 };
+
+static_assert(check_warp_contract<GpuWarp>());
 
 }  // namespace iht::warp

@@ -8,7 +8,7 @@
 #include <random>
 #include <vector>
 
-#include "iht_warp.hpp"
+#include "softmax_regression.hpp"
 #include "warp_cpu.hpp"
 
 using namespace iht::warp;
@@ -79,7 +79,7 @@ template <class W, class T, class Shape>
 T pass(const Shape& shape, const Split<T>& s, const std::vector<double>& theta64, std::vector<T>& grad) {
   std::vector<T> theta(theta64.begin(), theta64.end());
   grad.assign(kMaxParams, T(0));
-  return loss_and_grad<true>(W{}, shape, theta.data(), s.view(), grad.data());
+  return SoftmaxRegression::loss_and_grad(W{}, shape, theta.data(), s.view(), grad.data());
 }
 
 }  // namespace
@@ -123,7 +123,7 @@ void expect_tile_size_changes_no_bit() {
     EXPECT_EQ(0, std::memcmp(other.data(), g8.data(), sizeof(T) * 15)) << "m=" << m;
     // The loss alone (the test split's) is the same number as with the gradient.
     std::vector<T> th(theta.begin(), theta.end());
-    const T alone = loss_and_grad<false>(CpuWarp{}, FixedShape<4, 3>{}, th.data(), s.view(), static_cast<T*>(nullptr));
+    const T alone = SoftmaxRegression::loss(CpuWarp{}, FixedShape<4, 3>{}, th.data(), s.view());
     EXPECT_EQ(0, std::memcmp(&alone, &l8, sizeof l8)) << "m=" << m;
   }
 }

@@ -21,7 +21,7 @@ SweepConfig small_sweep(int threads) {
   c.sparsities = {1, 5, 14};
   c.runs = 6;
   c.threads = threads;
-  c.backend = "reference";
+  c.backend = BackendKind::kReference;
   c.experiment.max_steps = 400;
   return c;
 }

@@ -12,7 +12,6 @@
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/reference.hpp"
 #include "ihtbatch/sweep.hpp"
-#include "iht_warp.hpp"
 #include "warp_cpu.hpp"
 #include "warp_host.hpp"
 
@@ -158,19 +157,20 @@ TEST(WarpEngine, RunsThatSettleEndAsIfEveryStepWereComputed) {
   ExperimentConfig config = short_config();
   config.max_steps = 4000;
   const warp::WarpProblem p = warp::make_problem(iris(), config);
-  std::vector<double> buffer(warp::scratch_bytes<double>(p) / sizeof(double) + 8);
-  const auto scratch = warp::carve_scratch<double>(p, reinterpret_cast<unsigned char*>(buffer.data()));
+  warp::AlignedScratch buffer;
+  const auto scratch = warp::host_scratch<double>(p, buffer);
   std::vector<RunResult> cpu;
   int settled = 0;
   for (const RunSpec& spec : specs) {
     warp::WarpResult r{};
-    warp::iht_run(warp::CpuWarp{}, warp::FixedShape<4, 3>{}, p, warp::to_warp(spec), scratch, &r);
+    warp::iht_run<warp::SoftmaxRegression, warp::IhtUpdate>(warp::CpuWarp{}, warp::FixedShape<4, 3>{}, p,
+                                                          warp::to_warp(spec), scratch, &r);
     if (r.settled_at >= 0) {
       ++settled;
       EXPECT_GT(r.settled_at, 0);
       EXPECT_LT(r.settled_at, config.max_steps);
       EXPECT_EQ(r.steps, config.max_steps);
-      EXPECT_EQ(r.stop, static_cast<int>(StopReason::kMaxSteps));
+      EXPECT_EQ(r.stop, StopReason::kMaxSteps);
     }
     cpu.push_back(warp::to_run_result(r, spec, p.n));
   }

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "fast_math.hpp"
-#include "iht_warp.hpp"
+#include "select.hpp"
 #include "warp_cpu.hpp"
 
 using namespace iht::warp;

@@ -12,6 +12,14 @@
 
 namespace iht {
 
+/// The backends. kAuto is a request only: the fastest one available.
+enum class BackendKind { kAuto, kGpu, kCpu, kReference };
+
+/// "auto", "gpu", "cpu", "reference".
+std::string to_string(BackendKind kind);
+/// Throws InputError naming the flag for an unknown name.
+BackendKind parse_backend(const std::string& name, const std::string& flag = "--backend");
+
 /// Shared between a running backend and whoever watches it: `done` counts
 /// finished runs; setting `cancel` makes the backend start no new run.
 struct Progress {
@@ -22,7 +30,8 @@ struct Progress {
 class Backend {
  public:
   virtual ~Backend() = default;
-  virtual std::string name() const = 0;
+  virtual BackendKind kind() const = 0;
+  std::string name() const { return to_string(kind()); }
   virtual std::string device() const = 0;
   /// results[i] ← the run specs[i]. A run not computed (cancelled) keeps
   /// steps == -1. Throws on failure.
@@ -31,11 +40,13 @@ class Backend {
                    Progress& progress) = 0;
 };
 
-/// "reference", "cpu", "gpu" or "auto" (the fastest available). threads ≤ 0:
-/// all cores. Throws InputError for an unknown or unavailable backend.
+/// The backend `kind` (kAuto: the fastest available). threads ≤ 0: all
+/// cores. Throws InputError for an unavailable backend.
+std::unique_ptr<Backend> make_backend(BackendKind kind, int threads);
+/// The same from a name ("auto", "gpu", "cpu", "reference").
 std::unique_ptr<Backend> make_backend(const std::string& name, int threads);
 
-/// Backend names this build can run, fastest first.
-std::vector<std::string> available_backends();
+/// The backends this build can run, fastest first.
+std::vector<BackendKind> available_backends();
 
 }  // namespace iht

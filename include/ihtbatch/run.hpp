@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "ihtbatch/stop_reason.hpp"
+
 namespace iht {
 
 struct RunSpec {
@@ -13,8 +15,6 @@ struct RunSpec {
   uint64_t init_seed = 0;
   uint64_t support_seed = 0;
 };
-
-enum class StopReason : int { kTol = 0, kMaxSteps = 1, kDiverged = 2 };
 
 struct RunResult {
   RunSpec spec;
@@ -31,6 +31,9 @@ struct RunResult {
   double ht_margin = 0;
   double grad_support_inf = 0;
   std::vector<double> theta;  // final θ, SPEC §2 order
+
+  /// The steps actually computed: `steps`, less those a settled run skipped.
+  long steps_computed() const { return settled_at >= 0 ? settled_at : steps; }
 };
 
 std::string to_string(StopReason r);

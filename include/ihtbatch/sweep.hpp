@@ -15,7 +15,7 @@ struct SweepConfig {
   bool dense = true;
   uint64_t seed = 0;
   int threads = 0;
-  std::string backend = "auto";
+  BackendKind backend = BackendKind::kAuto;
   std::string out = "results";
   ExperimentConfig experiment;
 };
@@ -26,6 +26,9 @@ std::vector<int> parse_sparsity_list(const std::string& text);
 
 /// Throws InputError when a value is out of range for this dataset.
 void validate(const SweepConfig& config, const Dataset& data);
+
+/// Runs the plan holds: (levels + dense) × runs.
+long planned_runs(const SweepConfig& config);
 
 /// Runs in output order: each sparsity ascending, runs 0..R-1 within it; the
 /// dense baseline (s = n) last.

@@ -43,11 +43,11 @@ int run_compare(const CompareFlags& f, ExperimentFlags& flags) {
   validate(sweep, data);
   const std::vector<RunSpec> specs = plan_sweep(sweep, data);
 
-  auto a = make_backend(f.backend, f.threads);
-  auto b = make_backend(f.against, f.threads);
+  auto a = make_backend(parse_backend(f.backend, "--backend"), f.threads);
+  auto b = make_backend(parse_backend(f.against, "--against"), f.threads);
   // The reference is float64 only: it is the yardstick for either precision.
   ExperimentConfig config_b = config;
-  if (b->name() == "reference") config_b.precision = Precision::kFloat64;
+  if (b->kind() == BackendKind::kReference) config_b.precision = Precision::kFloat64;
   std::cerr << "compare: " << specs.size() << " runs, " << a->name() << " (" << to_string(config.precision)
             << ") against " << b->name() << " (" << to_string(config_b.precision) << ")\n";
   const auto ra = run_on(*a, data, config, specs);

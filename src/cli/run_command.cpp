@@ -116,7 +116,7 @@ int run_one(RunFlags f, ExperimentFlags& flags, bool seeds_given) {
   auto backend = make_backend(f.backend, 1);
   RunDetail detail;
   RunResult result;
-  if (backend->name() == "reference") {
+  if (backend->kind() == BackendKind::kReference) {
     result = reference_run(data, config, spec, &detail, f.trace);
   } else {
     // The row comes from the chosen backend, as in a sweep; the detail around it

@@ -1,13 +1,19 @@
 #pragma once
 // Host-side glue shared by the CPU and GPU warp engines: the problem a batch
-// runs on, and a warp's result as a RunResult.
+// runs on, the one dispatch to a compiled kernel variant, aligned scratch,
+// and a warp's result as a RunResult.
+#include <cstdlib>
+#include <memory>
+#include <new>
 #include <string>
 
 #include "ihtbatch/config.hpp"
 #include "ihtbatch/dataset.hpp"
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/run.hpp"
-#include "warp_problem.hpp"
+#include "iht_run.hpp"
+#include "problem.hpp"
+#include "scratch.hpp"
 
 namespace iht::warp {
 
@@ -23,6 +29,43 @@ inline WarpProblem make_problem(const Dataset& data, const ExperimentConfig& c) 
                      c.n_monte, c.step_size};
 }
 
+/// Calls f(variant) with the kernel variant that computes p: the one place
+/// that maps a problem to a model, an update rule and a shape. IRIS's 4×3
+/// is compiled as a fixed shape; a new model or rule adds a line here.
+template <class F>
+decltype(auto) dispatch_kernel(const WarpProblem& p, F&& f) {
+  using Model = SoftmaxRegression;
+  using Update = IhtUpdate;
+  if (p.d == 4 && p.c == 3) return f(KernelVariant<Model, Update, FixedShape<4, 3>>{});
+  return f(KernelVariant<Model, Update, DynamicShape>{DynamicShape{p.d, p.c, p.n}});
+}
+
+/// A growable block of host memory aligned as carve_scratch requires.
+class AlignedScratch {
+ public:
+  /// At least `bytes` long, kScratchAlignment-aligned; the contents are not kept.
+  unsigned char* reserve(size_t bytes) {
+    if (bytes > size_) {
+      block_.reset(static_cast<unsigned char*>(::operator new(bytes, std::align_val_t(kScratchAlignment))));
+      size_ = bytes;
+    }
+    return block_.get();
+  }
+
+ private:
+  struct Free {
+    void operator()(unsigned char* p) const { ::operator delete(p, std::align_val_t(kScratchAlignment)); }
+  };
+  std::unique_ptr<unsigned char, Free> block_;
+  size_t size_ = 0;
+};
+
+/// One warp's scratch for p, carved from `buffer`.
+template <class T>
+WarpScratch<T> host_scratch(const WarpProblem& p, AlignedScratch& buffer) {
+  return carve_scratch<T>(p, buffer.reserve(scratch_bytes<T>(p)));
+}
+
 inline WarpRunSpec to_warp(const RunSpec& s) {
   return WarpRunSpec{s.sparsity, s.data_seed, s.init_seed, s.support_seed};
 }
@@ -34,7 +77,7 @@ inline RunResult to_run_result(const WarpResult& w, const RunSpec& spec, int par
   r.step_size = w.step_size;
   r.steps = w.steps;
   r.settled_at = static_cast<long>(w.settled_at);
-  r.stop = static_cast<StopReason>(w.stop);
+  r.stop = w.stop;
   r.train_loss = w.train_loss;
   r.train_acc = w.train_acc;
   r.test_loss = w.test_loss;

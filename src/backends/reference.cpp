@@ -1,4 +1,4 @@
-// The plain float64 reference of SPEC §3: obvious loops, one run at a time.
+// The plain float64 reference of docs/SPEC.md §3: obvious loops, one run at a time.
 #include "ihtbatch/reference.hpp"
 
 #include <algorithm>
@@ -190,7 +190,7 @@ int count_nonzero(const std::vector<double>& v) {
 class ReferenceBackend final : public Backend {
  public:
   explicit ReferenceBackend(int threads) : threads_(threads) {}
-  std::string name() const override { return "reference"; }
+  BackendKind kind() const override { return BackendKind::kReference; }
   std::string device() const override { return "cpu (" + std::to_string(resolve_threads(threads_)) + " threads)"; }
   void run(const Dataset& data, const ExperimentConfig& config, const std::vector<RunSpec>& specs,
            std::vector<RunResult>& results, Progress& progress) override {

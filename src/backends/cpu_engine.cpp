@@ -3,7 +3,6 @@
 #include <vector>
 
 #include "ihtbatch/engines.hpp"
-#include "iht_warp.hpp"
 #include "parallel.hpp"
 #include "warp_cpu.hpp"
 #include "warp_host.hpp"
@@ -12,23 +11,18 @@ namespace iht {
 namespace {
 
 template <class T>
-warp::WarpResult run_one(const warp::WarpProblem& p, const RunSpec& spec, std::vector<double>& buffer) {
-  buffer.resize(warp::scratch_bytes<T>(p) / sizeof(double) + 8);
-  const auto scratch = warp::carve_scratch<T>(p, reinterpret_cast<unsigned char*>(buffer.data()));
+warp::WarpResult run_one(const warp::WarpProblem& p, const RunSpec& spec, warp::AlignedScratch& buffer) {
+  const auto scratch = warp::host_scratch<T>(p, buffer);
   warp::WarpResult result{};
   result.steps = -1;
-  const warp::CpuWarp w;
-  if (p.d == 4 && p.c == 3)
-    warp::iht_run(w, warp::FixedShape<4, 3>{}, p, warp::to_warp(spec), scratch, &result);
-  else
-    warp::iht_run(w, warp::DynamicShape{p.d, p.c, p.n}, p, warp::to_warp(spec), scratch, &result);
+  warp::dispatch_kernel(p, [&](auto kernel) { kernel.run(warp::CpuWarp{}, p, warp::to_warp(spec), scratch, &result); });
   return result;
 }
 
 class CpuWarpBackend final : public Backend {
  public:
   explicit CpuWarpBackend(int threads) : threads_(threads) {}
-  std::string name() const override { return "cpu"; }
+  BackendKind kind() const override { return BackendKind::kCpu; }
   std::string device() const override {
     return "cpu warp engine (" + std::to_string(resolve_threads(threads_)) + " threads)";
   }
@@ -38,7 +32,7 @@ class CpuWarpBackend final : public Backend {
     results.assign(specs.size(), RunResult{});
     const bool single = config.precision == Precision::kFloat32;
     parallel_for(specs.size(), threads_, progress, [&](size_t i) {
-      thread_local std::vector<double> buffer;
+      thread_local warp::AlignedScratch buffer;
       const warp::WarpResult r = single ? run_one<float>(p, specs[i], buffer) : run_one<double>(p, specs[i], buffer);
       results[i] = warp::to_run_result(r, specs[i], p.n);
     });

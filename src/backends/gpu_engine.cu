@@ -9,7 +9,6 @@
 
 #include "cuda_check.cuh"
 #include "ihtbatch/engines.hpp"
-#include "iht_warp.hpp"
 #include "warp_gpu.cuh"
 #include "warp_host.hpp"
 
@@ -26,13 +25,13 @@ struct Mailbox {
   int cancel;
 };
 
-template <class T, class Shape>
-__global__ void __launch_bounds__(kWarpsPerBlock * 32)
-    iht_persistent_kernel(Shape shape, warp::WarpProblem p, const warp::WarpRunSpec* specs, int count,
+template <class T, class Kernel>
+__global__ void __launch_bounds__(kWarpsPerBlock * warp::kWarpWidth)
+    iht_persistent_kernel(Kernel kernel, warp::WarpProblem p, const warp::WarpRunSpec* specs, int count,
                           unsigned int* next_run, unsigned int* finished, unsigned char* scratch,
                           size_t scratch_stride, warp::WarpResult* results, volatile Mailbox* mailbox) {
-  const int lane = threadIdx.x % 32;
-  const size_t warp_id = (blockIdx.x * blockDim.x + threadIdx.x) / 32;
+  const int lane = threadIdx.x % warp::kWarpWidth;
+  const size_t warp_id = (blockIdx.x * blockDim.x + threadIdx.x) / warp::kWarpWidth;
   const warp::GpuWarp w{lane};
   const auto mine = warp::carve_scratch<T>(p, scratch + warp_id * scratch_stride);
   for (;;) {
@@ -40,7 +39,7 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
     if (lane == 0) run = mailbox->cancel ? count : atomicAdd(next_run, 1u);
     run = __shfl_sync(0xffffffffu, run, 0);
     if (run >= static_cast<unsigned int>(count)) return;
-    warp::iht_run(w, shape, p, specs[run], mine, &results[run]);
+    kernel.run(w, p, specs[run], mine, &results[run]);
     if (lane == 0) mailbox->done = atomicAdd(finished, 1u) + 1u;  // a late, smaller value is harmless
   }
 }
@@ -51,7 +50,7 @@ class GpuWarpBackend final : public Backend {
     CHECK_CUDA(cudaGetDevice(&device_));
     CHECK_CUDA(cudaGetDeviceProperties(&props_, device_));
   }
-  std::string name() const override { return "gpu"; }
+  BackendKind kind() const override { return BackendKind::kGpu; }
   std::string device() const override {
     return std::string(props_.name) + " (sm_" + std::to_string(props_.major) + std::to_string(props_.minor) + ", " +
            std::to_string(props_.multiProcessorCount) + " SMs)";
@@ -72,14 +71,11 @@ class GpuWarpBackend final : public Backend {
   template <class T>
   void dispatch(warp::WarpProblem& p, const std::vector<RunSpec>& specs, std::vector<RunResult>& results,
                 Progress& progress) {
-    if (p.d == 4 && p.c == 3)
-      launch<T>(warp::FixedShape<4, 3>{}, p, specs, results, progress);
-    else
-      launch<T>(warp::DynamicShape{p.d, p.c, p.n}, p, specs, results, progress);
+    warp::dispatch_kernel(p, [&](auto kernel) { launch<T>(kernel, p, specs, results, progress); });
   }
 
-  template <class T, class Shape>
-  void launch(Shape shape, warp::WarpProblem p, const std::vector<RunSpec>& specs, std::vector<RunResult>& results,
+  template <class T, class Kernel>
+  void launch(Kernel kernel, warp::WarpProblem p, const std::vector<RunSpec>& specs, std::vector<RunResult>& results,
               Progress& progress) {
     const int count = static_cast<int>(specs.size());
     thrust::device_vector<double> x(p.x, p.x + static_cast<size_t>(p.samples) * p.d);
@@ -95,8 +91,8 @@ class GpuWarpBackend final : public Backend {
     thrust::device_vector<unsigned int> next_run(1, 0u), finished(1, 0u);
 
     int blocks_per_sm = 0;
-    const int threads = kWarpsPerBlock * 32;
-    CHECK_CUDA(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, iht_persistent_kernel<T, Shape>,
+    const int threads = kWarpsPerBlock * warp::kWarpWidth;
+    CHECK_CUDA(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, iht_persistent_kernel<T, Kernel>,
                                                              threads, 0));
     if (blocks_per_sm < 1) throw std::runtime_error("gpu backend: the kernel cannot be resident on this device");
     const int max_blocks = blocks_per_sm * props_.multiProcessorCount;
@@ -115,8 +111,8 @@ class GpuWarpBackend final : public Backend {
     Mailbox* dev_mailbox = nullptr;
     CHECK_CUDA(cudaHostGetDevicePointer(&dev_mailbox, mailbox, 0));
 
-    iht_persistent_kernel<T, Shape><<<blocks, threads>>>(
-        shape, p, thrust::raw_pointer_cast(dev_specs.data()), count, thrust::raw_pointer_cast(next_run.data()),
+    iht_persistent_kernel<T, Kernel><<<blocks, threads>>>(
+        kernel, p, thrust::raw_pointer_cast(dev_specs.data()), count, thrust::raw_pointer_cast(next_run.data()),
         thrust::raw_pointer_cast(finished.data()), thrust::raw_pointer_cast(scratch.data()), stride,
         thrust::raw_pointer_cast(dev_results.data()), dev_mailbox);
     CHECK_LAUNCH();

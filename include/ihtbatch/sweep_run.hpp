@@ -1,0 +1,38 @@
+#pragma once
+// A whole sweep as the CLI and other front ends run it: the plan on a
+// backend, pairing with the dense baseline, step counts, the summary, and the
+// output files, with the policy that keeps what was computed.
+#include <exception>
+#include <vector>
+
+#include "ihtbatch/backend.hpp"
+#include "ihtbatch/meta.hpp"
+#include "ihtbatch/summary.hpp"
+#include "ihtbatch/sweep.hpp"
+
+namespace iht {
+
+struct SweepOutcome {
+  std::vector<RunResult> results;  // every planned run, in plan order; steps = −1: not computed
+  std::vector<LevelSummary> levels;
+  SweepRecord record;
+  std::exception_ptr failure;  // the backend's error, when it failed after some runs finished
+
+  bool complete() const { return record.runs_done == record.runs_planned; }
+};
+
+/// Runs the sweep of `config` (validated) on `backend` and writes runs.csv,
+/// summary.csv and meta.json into config.out, which it creates first (an
+/// InputError when it cannot).
+///
+/// Nothing computed is lost: a cancelled sweep (progress.cancel) writes the
+/// runs it finished; when the backend fails after some runs finished, they
+/// are written and the error is returned in `failure`. It is thrown only when
+/// no run finished. A failed write throws.
+SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& backend, Progress& progress);
+
+/// runs.csv, summary.csv and meta.json of an outcome into config.out, each
+/// through a temporary file and a rename.
+void write_sweep_outputs(const SweepConfig& config, const Dataset& data, const SweepOutcome& outcome);
+
+}  // namespace iht

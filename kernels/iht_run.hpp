@@ -1,0 +1,154 @@
+#pragma once
+// One run (docs/SPEC.md §3) computed by one warp: split, θ⁰, step size, the
+// update until a stop, final metrics. Written once over the warp contract
+// (warp.hpp) for CpuWarp and GpuWarp, and over a model (softmax_regression.hpp)
+// and an update rule (iht_update.hpp). Precision T is double (matches the
+// reference) or float.
+#include <cmath>
+#include <cstdint>
+
+#include "common.hpp"
+#include "iht_update.hpp"
+#include "init.hpp"
+#include "softmax_regression.hpp"
+#include "split.hpp"
+#include "step_size.hpp"
+
+IHT_KERNEL_WARNINGS_OFF
+
+namespace iht::warp {
+
+/// The tests before update k (§3.6), in order: f ≤ tol, k = max_steps, f not
+/// finite. True when the run stops, and why in *why.
+template <class T>
+IHT_HD bool stops_before_update(T loss, long long k, const WarpProblem& p, StopReason* why) {
+  if (loss <= static_cast<T>(p.tol)) {
+    *why = StopReason::kTol;
+    return true;
+  }
+  if (k == p.max_steps) {
+    *why = StopReason::kMaxSteps;
+    return true;
+  }
+  if (!(loss - loss == T(0))) {  // not finite
+    *why = StopReason::kDiverged;
+    return true;
+  }
+  return false;
+}
+
+/// theta = next; false when that changes no bit of theta.
+template <class T, class Shape>
+IHT_HD bool move_to(const Shape& shape, const T* next, T* theta) {
+  using UInt = typename FloatFormat<T>::UInt;
+  UInt changed = 0;
+  IHT_UNROLL
+  for (int i = 0; i < shape.n; ++i) {
+    changed |= bit_copy<UInt>(next[i]) ^ bit_copy<UInt>(theta[i]);
+    theta[i] = next[i];
+  }
+  return changed != 0;
+}
+
+/// What is measured at θ* (§3.8), uniform across lanes.
+struct FinalMetrics {
+  double train_acc, test_loss, test_acc, ht_margin, grad_support_inf;
+};
+
+template <class Model, class W, class T, class Shape>
+IHT_HD FinalMetrics final_metrics(const W& w, const Shape& shape, const T* theta, const T* grad, T gamma,
+                                  const SplitView<T>& train, const SplitView<T>& test) {
+  FinalMetrics m;
+  m.train_acc = Model::accuracy(w, shape, theta, train);
+  m.test_loss = static_cast<double>(Model::loss(w, shape, theta, test));
+  m.test_acc = Model::accuracy(w, shape, theta, test);
+  double min_kept = INFINITY, max_out = 0, max_in = 0;
+  bool any_out = false;
+  for (int i = 0; i < shape.n; ++i) {
+    const double t = fabs(static_cast<double>(theta[i])), g = fabs(static_cast<double>(grad[i]));
+    if (theta[i] != T(0)) {
+      min_kept = t < min_kept ? t : min_kept;
+      max_in = g > max_in ? g : max_in;
+    } else {
+      any_out = true;
+      max_out = g > max_out ? g : max_out;
+    }
+  }
+  m.ht_margin = any_out ? min_kept - static_cast<double>(gamma) * max_out : INFINITY;
+  m.grad_support_inf = max_in;
+  return m;
+}
+
+/// The whole run. Lane 0 writes *out.
+template <class Model, class Update, class W, class T, class Shape>
+IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const WarpRunSpec& run,
+                    const WarpScratch<T>& scratch, WarpResult* out) {
+  const int n = shape.n, s = run.sparsity;
+  prepare_split(w, p, run.data_seed, scratch);
+  const SplitView<T> train = train_view(p, scratch), test = test_view(p, scratch);
+
+  const T lipschitz = estimate_lipschitz<Model>(w, shape, p, s, run.init_seed, train);
+  const T gamma = p.step_size > 0 ? static_cast<T>(p.step_size) : T(1) / lipschitz;
+
+  T theta[kMaxParams], grad[kMaxParams], next[kMaxParams];
+  // The kept set of the last step (first θ⁰'s support): the next step's hint.
+  uint32_t kept = sparse_uniform<Model>(shape, s, run.init_seed, Stream::kInitValues, run.support_seed,
+                                        Stream::kSupport, 0, theta);
+  long long k = 0, settled_at = -1;
+  StopReason stop = StopReason::kMaxSteps;
+  T train_loss = T(0);
+  for (;; ++k) {
+    train_loss = Model::loss_and_grad(w, shape, theta, train, grad);
+    if (stops_before_update(train_loss, k, p, &stop)) break;
+    kept = Update::step(w, shape, s, gamma, theta, grad, next, kept);
+    const bool changed = move_to(shape, next, theta);
+    if constexpr (Update::kMayShortcut) {
+      if (!changed) {
+        // A fixed point: every later step would compute this same f and ∇f
+        // and make this same update, so the run ends at max_steps exactly as
+        // it stands. (On IRIS most runs of s = 1 and 2 settle, on average
+        // halfway.)
+        settled_at = k + 1;
+        k = p.max_steps;
+        stop = StopReason::kMaxSteps;
+        break;
+      }
+    }
+  }
+
+  const FinalMetrics m = final_metrics<Model>(w, shape, theta, grad, gamma, train, test);
+  w.single([&] {
+    out->lipschitz = lipschitz;
+    out->step_size = gamma;
+    out->train_loss = train_loss;
+    out->train_acc = m.train_acc;
+    out->test_loss = m.test_loss;
+    out->test_acc = m.test_acc;
+    out->ht_margin = m.ht_margin;
+    out->ht_stable = m.ht_margin >= 0;
+    out->grad_support_inf = m.grad_support_inf;
+    out->steps = k;
+    out->settled_at = settled_at;
+    out->stop = stop;
+    for (int i = 0; i < kMaxParams; ++i) out->theta[i] = i < n ? static_cast<double>(theta[i]) : 0.0;
+  });
+}
+
+/// A compiled variant of the engine: a model, an update rule and a shape.
+/// The backends choose one in one place (src/backends/warp_host.hpp).
+template <class M, class U, class S>
+struct KernelVariant {
+  using Model = M;
+  using Update = U;
+  S shape;
+
+  template <class W, class T>
+  IHT_HD void run(const W& w, const WarpProblem& p, const WarpRunSpec& spec, const WarpScratch<T>& scratch,
+                  WarpResult* out) const {
+    iht_run<Model, Update>(w, shape, p, spec, scratch, out);
+  }
+};
+
+}  // namespace iht::warp
+
+IHT_KERNEL_WARNINGS_ON

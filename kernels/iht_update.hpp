@@ -1,0 +1,38 @@
+#pragma once
+// The update rule of IHT (docs/SPEC.md §3.6): θ ← H_s(θ − γ∇f(θ)).
+//
+// What an update rule gives iht_run (a second rule is a second file):
+//   Update::kMayShortcut   whether a step that changes no bit of θ may end the
+//                          run (the settle shortcut). True only for rules that
+//                          are deterministic and memoryless: the next step is
+//                          a function of θ alone, so it would repeat forever.
+//                          A rule that draws (mini-batch SIHT) or keeps state
+//                          (a backtracking γ) must say false.
+//   Update::step(w, shape, s, γ, θ, ∇f, next, kept)
+//                          writes θᵏ⁺¹ into next; returns its support, given
+//                          the last one as a hint.
+#include <cstdint>
+
+#include "common.hpp"
+#include "select.hpp"
+
+IHT_KERNEL_WARNINGS_OFF
+
+namespace iht::warp {
+
+struct IhtUpdate {
+  static constexpr bool kMayShortcut = true;
+
+  template <class W, class T, class Shape>
+  static IHT_HD uint32_t step(const W& w, const Shape& shape, int s, T gamma, const T* theta, const T* grad, T* next,
+                              uint32_t kept) {
+    const int n = shape.n;
+    IHT_UNROLL
+    for (int i = 0; i < n; ++i) next[i] = theta[i] - gamma * grad[i];
+    return s < n ? hard_threshold(w, shape, next, s, next, kept) : kept;  // H_n is the identity
+  }
+};
+
+}  // namespace iht::warp
+
+IHT_KERNEL_WARNINGS_ON

@@ -1,0 +1,51 @@
+#pragma once
+// The step size's Monte Carlo estimate of the restricted Lipschitz constant
+// (docs/SPEC.md §3.5).
+#include <cmath>
+#include <cstdint>
+
+#include "common.hpp"
+#include "init.hpp"
+#include "select.hpp"
+#include "split.hpp"
+
+IHT_KERNEL_WARNINGS_OFF
+
+namespace iht::warp {
+
+/// L̂ = max over Monte Carlo samples j of ‖∇f(θ̃) − ∇f(θʲ)‖ / ‖θ̃ − θʲ‖, with
+/// θ̃ = H_s(θʲ + δ·N(0, I)) and δ the smallest nonzero |θʲ_i|.
+template <class Model, class W, class T, class Shape>
+IHT_HD T estimate_lipschitz(const W& w, const Shape& shape, const WarpProblem& p, int s, uint64_t init_seed,
+                            const SplitView<T>& train) {
+  const int n = shape.n;
+  T best = T(0);
+  for (int j = 0; j < p.n_monte; ++j) {
+    const auto sub = static_cast<uint32_t>(j);
+    T theta[kMaxParams], moved[kMaxParams], tilde[kMaxParams], g1[kMaxParams], g2[kMaxParams];
+    const uint32_t support = sparse_uniform<Model>(shape, s, init_seed, Stream::kMonteValues, init_seed,
+                                                   Stream::kMonteSupport, sub, theta);
+    T delta = T(INFINITY);
+    for (int i = 0; i < n; ++i) {
+      const T m = magnitude(theta[i]);
+      delta = theta[i] != T(0) && m < delta ? m : delta;
+    }
+    for (int i = 0; i < n; ++i)
+      moved[i] = theta[i] + delta * static_cast<T>(standard_normal(init_seed, Stream::kMonteNormal, sub, i));
+    hard_threshold(w, shape, moved, s, tilde, support);  // the move seldom changes the top s
+    Model::loss_and_grad(w, shape, tilde, train, g1);
+    Model::loss_and_grad(w, shape, theta, train, g2);
+    T dg = T(0), dt = T(0);
+    for (int i = 0; i < n; ++i) {
+      dg += (g1[i] - g2[i]) * (g1[i] - g2[i]);
+      dt += (tilde[i] - theta[i]) * (tilde[i] - theta[i]);
+    }
+    const T ratio = sqrt(dg) / sqrt(dt);
+    best = ratio > best && ratio < T(INFINITY) ? ratio : best;
+  }
+  return best;
+}
+
+}  // namespace iht::warp
+
+IHT_KERNEL_WARNINGS_ON

@@ -1,0 +1,67 @@
+#pragma once
+// The warp contract: what kernel code may ask of a warp W. Two types
+// implement it: CpuWarp (warp_cpu.hpp: lanes as arrays, lane groups as SIMD
+// vectors) and GpuWarp (warp_gpu.cuh: a lane is a thread, collectives are
+// shuffles and ballots). Kernel code is written once against it and must use
+// nothing else, so the CPU tests execute all of it but the GPU's thin
+// intrinsic wrappers.
+//
+// Per-lane code runs on *lane values* V = W::Vec<T>: one lane's T on the GPU,
+// a group of W::kGroup<T> consecutive lanes in one SIMD vector on the CPU.
+// `lane` (or `first`) below is the first lane of the group a body runs for.
+// Lane l owns the training samples l, l + 32, l + 64, …
+//
+//   Member                          What it does, with an example
+//   ------------------------------  ------------------------------------------
+//   W::Lanes<T>                     one T per lane:
+//                                     W::Lanes<double> x;
+//   w.each(body)                    body(l) for every lane l (plain per-lane code):
+//                                     w.each([&](int l) { x[l] = l; });
+//   w.single(body)                  body() once, as lane 0; all lanes see its writes:
+//                                     w.single([&] { out->steps = k; });
+//   w.sum(x)                        the sum over lanes, added in the order of a
+//                                   shuffle-xor butterfly (16, 8, 4, 2, 1), the
+//                                   same bits on both sides:
+//                                     double total = w.sum(x);  // 496
+//   w.ballot(x)                     bit l set where x[l] != 0:
+//                                     uint32_t kept = w.ballot(keep);
+//   w.each_group<T>(body)           body(first) once per lane group:
+//                                     w.each_group<double>([&](int first) {
+//                                       V v = w.load(x, first);
+//                                       w.store(x, first, v + 1.0); });
+//   w.each_group_below<T>(n, body)  the groups holding a lane below n only
+//                                   (other lanes of the last group run too):
+//                                     w.each_group_below<double>(15, body);
+//   W::lane_index<T>(first)         the group's lane numbers, as T:
+//                                     V index = W::lane_index<double>(first);
+//   W::load(ptr) / load(x, first)   the group's values at ptr[0 …] / of x:
+//                                     V xi = W::load(data + first);
+//   W::store(x, first, v)           writes the group's lanes of x
+//   w.load_xor<K>(x, first)         each lane's value of lane (l ^ K); K a
+//                                   multiple of the group size; every lane
+//                                   of the warp calls it:
+//                                     V partner = w.load_xor<16>(x, first);
+//   W::Stage<T, N>, st.at(first, u) N lane values per staged chunk u: what the
+//                                   loss pass hands from one loop to the next
+//                                   (memory on the CPU, registers on the GPU)
+//   W::kStagedChunks                chunks per tile of the loss pass (CPU 8, GPU 1)
+#include <cstdint>
+#include <type_traits>
+
+namespace iht::warp {
+
+/// Lanes in a warp, on every side. Kernel code takes the width from here.
+inline constexpr int kWarpWidth = 32;
+
+/// Compile-time checks of the parts of the contract a type can state.
+template <class W>
+constexpr bool check_warp_contract() {
+  static_assert(W::kStagedChunks >= 1 && W::kStagedChunks <= 8, "a tile stages 1 to 8 chunks");
+  static_assert(kWarpWidth % W::template kGroup<double> == 0 && kWarpWidth % W::template kGroup<float> == 0,
+                "lane groups tile the warp");
+  static_assert(sizeof(typename W::template Vec<double>) == W::template kGroup<double> * sizeof(double),
+                "a lane value holds one double per lane of its group");
+  return true;
+}
+
+}  // namespace iht::warp
