@@ -13,7 +13,7 @@
 namespace iht {
 namespace {
 
-constexpr int kMaxClasses = 1024;
+constexpr int kLabelLimit = 1024;  // class labels are 0 .. kLabelLimit − 1
 
 std::vector<std::string> split_fields(const std::string& line) {
   std::vector<std::string> fields;
@@ -88,9 +88,9 @@ Dataset load_csv(const std::string& path) {
     const double label = parse_number(path, line_no, header.back(), fields.back());
     if (label < 0 || label != std::floor(label))
       fail(path, line_no, "class label '" + trim(fields.back()) + "' is not a non-negative integer");
-    if (label >= kMaxClasses)
+    if (label >= kLabelLimit)
       fail(path, line_no, "class label " + trim(fields.back()) + " is out of range (at most " +
-                              std::to_string(kMaxClasses - 1) + ")");
+                              std::to_string(kLabelLimit - 1) + ")");
     data.y.push_back(static_cast<int>(label));
     labels.insert(static_cast<int>(label));
     max_label = std::max(max_label, static_cast<int>(label));

@@ -26,6 +26,7 @@ expect 2 "--runs must be" -- sweep --runs 0 --out "$tmp/o"
 expect 2 "--tol must be" -- sweep --tol -1 --out "$tmp/o"
 expect 2 "--monte must be" -- sweep --monte 0 --out "$tmp/o"
 expect 2 "unknown backend" -- sweep --backend quantum --out "$tmp/o"
+expect 2 "--against: unknown backend" -- compare --against quantum --runs 1
 expect 2 "unknown precision" -- sweep --precision half --out "$tmp/o"
 expect 2 "bad.csv:3:" -- sweep --data "$tmp/bad.csv" --out "$tmp/o"
 expect 2 "cannot open" -- sweep --data "$tmp/missing.csv" --out "$tmp/o"

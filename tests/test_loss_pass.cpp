@@ -51,7 +51,7 @@ std::vector<double> random_theta(int n, unsigned seed, double scale) {
 }
 
 /// Plain mean softmax cross-entropy and its gradient, one sample at a time
-/// in long double (θ input-major weights, then biases; SPEC §2).
+/// in long double (θ input-major weights, then biases; docs/SPEC.md §2).
 long double plain_loss(const Split<double>& s, const std::vector<double>& theta, std::vector<long double>& grad) {
   const int d = s.d, c = s.c;
   grad.assign(theta.size(), 0.0L);

@@ -201,3 +201,14 @@ TEST(WarpEngine, CancelledBatchLeavesRunsUnwritten) {
   make_backend("cpu", 2)->run(iris(), short_config(), all_levels(iris(), 2), out, progress);
   for (const auto& r : out) EXPECT_EQ(r.steps, -1);
 }
+
+TEST(WarpEngine, HostScratchIsAlignedAsTheKernelsRequire) {
+  warp::AlignedScratch buffer;
+  for (int extra : {0, 1000, 0}) {  // grows, then is reused
+    warp::WarpProblem p = warp::make_problem(iris(), ExperimentConfig{});
+    p.m_train += extra;
+    const auto s = warp::host_scratch<double>(p, buffer);
+    const void* arrays[] = {s.train_x, s.train_y, s.train_t, s.test_x, s.test_y, s.test_t, s.perm};
+    for (const void* at : arrays) EXPECT_EQ(reinterpret_cast<uintptr_t>(at) % warp::kScratchAlignment, 0u);
+  }
+}

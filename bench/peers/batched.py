@@ -51,7 +51,7 @@ def make_loss_grad(X, Y, c, grad):
 
 
 def batched_iht(theta0, X, Y, c, s, gamma, tol, max_steps, ht=it.ht_topk, grad="analytic"):
-    """SPEC §3.6 for B runs at once. gamma: scalar or (B,). Returns
+    """docs/SPEC.md §3.6 for B runs at once. gamma: scalar or (B,). Returns
     (theta (B,n), steps (B,), stop codes (B,) indexing STOPS, loss (B,))."""
     B, dev = theta0.shape[0], theta0.device
     f = make_loss_grad(X, Y, c, grad)
@@ -79,7 +79,7 @@ def batched_iht(theta0, X, Y, c, s, gamma, tol, max_steps, ht=it.ht_topk, grad="
 
 
 def random_batch(x, y, c, B, s, gen):
-    """Per-run random splits (standardized per run) and sparse theta0, as SPEC §3.1-3.4."""
+    """Per-run random splits (standardized per run) and sparse theta0, as docs/SPEC.md §3.1-3.4."""
     N, d = x.shape
     m, n = int(0.8 * N), d * c + c
     tr = torch.rand(B, N, generator=gen).argsort(1)[:, :m]

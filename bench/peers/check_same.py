@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Replay one ihtbatch run with the PyTorch peers and check they agree (SPEC §7).
+"""Replay one ihtbatch run with the PyTorch peers and check they agree (docs/SPEC.md §7).
 
 usage: check_same.py RUN_JSON DATA_CSV
 RUN_JSON = output of `ihtbatch run --sparsity S --data-seed A --init-seed B

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Shared pieces of the PyTorch peers of ihtbatch (see /work/shared/SPEC.md).
+"""Shared pieces of the PyTorch peers of ihtbatch (see docs/SPEC.md).
 
-theta layout (SPEC §2): [w11, w12, w13, w21, ..., w43, b1, b2, b3], w_ij = weight
+theta layout (docs/SPEC.md §2): [w11, w12, w13, w21, ..., w43, b1, b2, b3], w_ij = weight
 from input i to output j, i.e. theta[:d*c].view(d, c) = W and nn.Linear.weight = W.T.
 """
 import csv
@@ -29,7 +29,7 @@ def n_classes(y):
 
 
 def prepare(x, y, train_idx, test_idx):
-    """Standardize with the training split's mean and POPULATION std (SPEC §3.2)."""
+    """Standardize with the training split's mean and POPULATION std (docs/SPEC.md §3.2)."""
     train_idx = torch.as_tensor(train_idx, dtype=torch.int64)
     test_idx = torch.as_tensor(test_idx, dtype=torch.int64)
     xtr, xte = x[train_idx], x[test_idx]
@@ -44,7 +44,7 @@ def unpack(theta, d, c):
 
 
 def loss_grad(theta, x, y, c):
-    """f(theta) = mean softmax cross-entropy, and the analytic gradient (SPEC §2)."""
+    """f(theta) = mean softmax cross-entropy, and the analytic gradient (docs/SPEC.md §2)."""
     m, d = x.shape
     w, b = unpack(theta, d, c)
     z = x @ w + b
@@ -80,7 +80,7 @@ def ht_topk(v, s):
 
 
 def iht(theta0, x, y, c, s, gamma, tol, max_steps, ht=ht_stable):
-    """Reference IHT loop, SPEC §3.6. Returns (theta, steps, stop, loss)."""
+    """Reference IHT loop, docs/SPEC.md §3.6. Returns (theta, steps, stop, loss)."""
     theta = theta0.clone()
     k = 0
     while True:

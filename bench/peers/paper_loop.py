@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """IHT "the paper's way": one run at a time, nn.Linear + nn.CrossEntropyLoss +
 loss.backward() + a manual SGD step, then zero all but the s largest |parameters|
-(weight and bias together, SPEC §2 order). Times R runs of N steps (tol = 0)."""
+(weight and bias together, docs/SPEC.md §2 order). Times R runs of N steps (tol = 0)."""
 import argparse
 import math
 import os
@@ -16,7 +16,7 @@ import iht_torch as it  # noqa: E402
 
 
 def flat(lin):
-    """nn.Linear -> theta in SPEC order (weight[j, i] = w_ij)."""
+    """nn.Linear -> theta in docs/SPEC.md order (weight[j, i] = w_ij)."""
     return torch.cat([lin.weight.T.reshape(-1), lin.bias])
 
 
@@ -54,7 +54,7 @@ def paper_iht(theta0, x, y, c, s, gamma, tol, max_steps, ht=it.ht_stable):
 
 
 def random_run(x, y, c, s, gen):
-    """A random split, standardized, and a random sparse theta0 (SPEC §3.1-3.4)."""
+    """A random split, standardized, and a random sparse theta0 (docs/SPEC.md §3.1-3.4)."""
     N, d = x.shape
     m = int(0.8 * N)
     perm = torch.randperm(N, generator=gen)

@@ -1,5 +1,5 @@
 #pragma once
-// Agreement between two backends on the same runs (SPEC §7).
+// Agreement between two backends on the same runs (docs/SPEC.md §7).
 #include <ostream>
 #include <vector>
 
@@ -9,7 +9,7 @@
 namespace iht {
 
 /// When two results of one run count as the same. float64: same stop reason,
-/// steps and final support, |Δ train loss| ≤ 1e-9 (SPEC §7). float32 against
+/// steps and final support, |Δ train loss| ≤ 1e-9 (docs/SPEC.md §7). float32 against
 /// float64 cannot match step for step near tol, so it asks for the same stop
 /// reason and support and |Δ train loss| ≤ 1e-5.
 struct AgreementRule {

@@ -1,5 +1,5 @@
 #pragma once
-// What a run computes beyond its seeds (SPEC §3): shared by every backend.
+// What a run computes beyond its seeds (docs/SPEC.md §3): shared by every backend.
 #include <string>
 
 namespace iht {

@@ -1,5 +1,5 @@
 #pragma once
-// A labelled numeric dataset and its CSV loader (SPEC §1).
+// A labelled numeric dataset and its CSV loader (docs/SPEC.md §1).
 #include <string>
 #include <vector>
 
@@ -16,7 +16,7 @@ struct Dataset {
   std::vector<int> y;
 
   int parameters() const { return features * classes + classes; }
-  int train_size() const { return samples * 4 / 5; }  // SPEC §3.1: first 80 %
+  int train_size() const { return samples * 4 / 5; }  // docs/SPEC.md §3.1: first 80 %
   int test_size() const { return samples - train_size(); }
 };
 
@@ -25,7 +25,7 @@ struct Dataset {
 /// naming the file, the line and the problem.
 Dataset load_csv(const std::string& path);
 
-/// Parameter names in θ order (SPEC §2): w11 … w43, b1 … b3 for IRIS;
+/// Parameter names in θ order (docs/SPEC.md §2): w11 … w43, b1 … b3 for IRIS;
 /// w{i}_{j} when an index has two digits.
 std::vector<std::string> parameter_names(int features, int classes);
 

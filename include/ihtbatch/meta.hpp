@@ -1,5 +1,5 @@
 #pragma once
-// meta.json (SPEC §6): the configuration, backend, version and throughput.
+// meta.json (docs/SPEC.md §6): the configuration, backend, version and throughput.
 #include <string>
 
 #include "ihtbatch/dataset.hpp"

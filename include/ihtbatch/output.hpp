@@ -1,5 +1,5 @@
 #pragma once
-// Writers for a sweep's results directory (SPEC §6) and the terminal table.
+// Writers for a sweep's results directory (docs/SPEC.md §6) and the terminal table.
 #include <ostream>
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
 #pragma once
 // Philox4x32-10 (Salmon et al., SC'11, "Parallel Random Numbers: As Easy as
-// 1, 2, 3") and the draws SPEC §5 builds on it. Plain C++ that nvcc also
+// 1, 2, 3") and the draws docs/SPEC.md §5 builds on it. Plain C++ that nvcc also
 // compiles for the device, so a run's random numbers are the same on every
 // backend: they depend only on (seed, stream, substream, index).
 #include <cmath>
@@ -109,7 +109,7 @@ IHT_HD void random_permutation(uint64_t seed, Stream stream, uint32_t substream,
   });
 }
 
-/// A uniform value in (−a, a) from a uniform u in [0, 1): SPEC §3.3.
+/// A uniform value in (−a, a) from a uniform u in [0, 1): docs/SPEC.md §3.3.
 IHT_HD double symmetric(double u, double a) { return a * (2.0 * u - 1.0); }
 
 /// The uniform value in (−a, a) for parameter i.

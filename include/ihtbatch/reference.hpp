@@ -1,5 +1,5 @@
 #pragma once
-// The CPU reference: one run at a time, float64, obvious loops (SPEC §3).
+// The CPU reference: one run at a time, float64, obvious loops (docs/SPEC.md §3).
 // It is the oracle for every other backend and shares no code with kernels/
 // beyond the RNG, the dataset and the config.
 #include <cstdint>
@@ -24,7 +24,7 @@ struct RunDetail {
   RunTrace trace;            // filled when asked for
 };
 
-/// One run exactly as SPEC §3; `detail` (optional) receives the split, θ⁰,
+/// One run exactly as docs/SPEC.md §3; `detail` (optional) receives the split, θ⁰,
 /// ∇f(θ*) and, when want_trace, the per-step trace.
 RunResult reference_run(const Dataset& data, const ExperimentConfig& config, const RunSpec& spec,
                         RunDetail* detail = nullptr, bool want_trace = false);

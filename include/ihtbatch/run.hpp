@@ -1,5 +1,5 @@
 #pragma once
-// One IHT run: what identifies it and what it produces (SPEC §3, §6).
+// One IHT run: what identifies it and what it produces (docs/SPEC.md §3, §6).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -30,7 +30,7 @@ struct RunResult {
   bool ht_stable = false;
   double ht_margin = 0;
   double grad_support_inf = 0;
-  std::vector<double> theta;  // final θ, SPEC §2 order
+  std::vector<double> theta;  // final θ, docs/SPEC.md §2 order
 
   /// The steps actually computed: `steps`, less those a settled run skipped.
   long steps_computed() const { return settled_at >= 0 ? settled_at : steps; }

@@ -1,5 +1,5 @@
 #pragma once
-// Per-sparsity statistics of a sweep (SPEC §6 summary.csv).
+// Per-sparsity statistics of a sweep (docs/SPEC.md §6 summary.csv).
 #include <array>
 #include <string>
 #include <vector>

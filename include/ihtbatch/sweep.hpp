@@ -1,5 +1,5 @@
 #pragma once
-// A sweep (SPEC §4): the run list, running it on a backend, pairing with the
+// A sweep (docs/SPEC.md §4): the run list, running it on a backend, pairing with the
 // dense baseline.
 #include <cstdint>
 #include <string>
@@ -34,7 +34,7 @@ long planned_runs(const SweepConfig& config);
 /// dense baseline (s = n) last.
 std::vector<RunSpec> plan_sweep(const SweepConfig& config, const Dataset& data);
 
-/// eps = train_loss(s, r) − train_loss(dense, r) (SPEC §4); NaN without a
+/// eps = train_loss(s, r) − train_loss(dense, r) (docs/SPEC.md §4); NaN without a
 /// computed dense run r.
 void pair_with_dense(std::vector<RunResult>& results, int parameters);
 

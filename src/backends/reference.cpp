@@ -116,7 +116,7 @@ std::vector<double> hard_threshold(const std::vector<double>& v, int s) {
   return out;
 }
 
-/// θ with U(−a, a) values, zeroed outside s random indices (SPEC §3.3–3.4).
+/// θ with U(−a, a) values, zeroed outside s random indices (docs/SPEC.md §3.3–3.4).
 std::vector<double> sparse_uniform(const Problem& p, int s, uint64_t value_seed, Stream values,
                                    uint64_t support_seed, Stream support, uint32_t substream) {
   const double a = 1.0 / std::sqrt(static_cast<double>(p.d));
@@ -139,7 +139,7 @@ double norm2(const std::vector<double>& a, const std::vector<double>& b) {
   return std::sqrt(sum);
 }
 
-/// L̂ = max_j ‖∇f(θ̃) − ∇f(θʲ)‖ / ‖θ̃ − θʲ‖ (SPEC §3.5).
+/// L̂ = max_j ‖∇f(θ̃) − ∇f(θʲ)‖ / ‖θ̃ − θʲ‖ (docs/SPEC.md §3.5).
 double estimate_lipschitz(const Problem& p, int s, uint64_t init_seed, int n_monte) {
   double best = 0.0;
   for (int j = 0; j < n_monte; ++j) {

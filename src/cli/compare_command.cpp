@@ -1,5 +1,5 @@
 // `ihtbatch compare`: the same runs on two backends, and how well they agree
-// (SPEC §7). Exit code 1 when float64 agreement is below 99 % on any level.
+// (docs/SPEC.md §7). Exit code 1 when float64 agreement is below 99 % on any level.
 #include <iostream>
 
 #include "commands.hpp"
