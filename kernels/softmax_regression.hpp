@@ -24,7 +24,7 @@ namespace iht::warp {
 inline constexpr int kChunksPerLog = 8;
 static_assert(kMaxClasses <= 16 && 2 * kChunksPerLog * 4 <= 64, "a pair's product of sums stays below 2^64");
 
-/// One pass of f(θ) (and with kGrad ∇f) over a split.
+/// f(θ), and with kGrad ∇f(θ) into grad (θ order): one pass over a split.
 ///
 /// Relative logits: softmax does not change when every logit loses class 0's,
 /// so the pass works with z_j − z_0 (j ≥ 1), from weights and biases relative
@@ -32,7 +32,7 @@ static_assert(kMaxClasses <= 16 && 2 * kChunksPerLog * 4 <= 64, "a pair's produc
 /// zmax = max(0, z_j − z_0) and e_j = e^(z_j − z_0 − zmax):
 ///   loss term  zmax − (z_y − z_0) + ln Σ_j e_j,
 ///   ∂/∂z_j     e_j / Σ e − [y = j]; these add to 0 over j, so class 0's
-///              gradient is minus the sum of the others' (gradient()).
+///              gradient is minus the sum of the others'.
 /// Padding masks: the indicators [y = j] and the sample mask are loaded
 /// (SplitView::t), not compared; padding adds exact zeros.
 ///
@@ -47,93 +47,84 @@ static_assert(kMaxClasses <= 16 && 2 * kChunksPerLog * 4 <= 64, "a pair's produc
 ///
 /// Lane groups: per-lane code runs on lane values V: one lane's scalar on the
 /// GPU, a SIMD group of lanes on the CPU.
+///
+/// One function, not a class with a method per loop: the loops share per-lane
+/// state that must stay in locals for nvcc (held as members, the float64 IRIS
+/// kernel spilled 796/1092 bytes per thread against 248/292, ptxas sm_90).
 template <bool kGrad, class W, class T, class Shape>
-class SoftmaxLossPass {
+IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data,
+                                       T* grad) {
   using V = typename W::template Vec<T>;
   using B = LaneBits<V>;
   using Lanes = typename W::template Lanes<T>;
-  static constexpr int kTile = W::kStagedChunks, kC = Shape::kClassBound;
+  constexpr int kTile = W::kStagedChunks, kC = Shape::kClassBound;
   static_assert(kChunksPerLog % kTile == 0, "a tile ends where the loss may take its log");
-
- public:
-  IHT_HD SoftmaxLossPass(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data)
-      : w_(w), shape_(shape), data_(data) {
-    const int d = shape_.d, c = shape_.c;
+  const int d = shape.d, c = shape.c, stride = data.stride;
+  const int row = d + 1;           // one relative class: d weights, then the bias
+  const int rows = (c - 1) * row;  // parameters of the relative classes
+  T rel[kMaxParams];               // rel[(j−1)·row + f] = θ(f, j) − θ(f, 0), f = d the bias
+  IHT_UNROLL
+  for (int j = 1; j < c; ++j) {
     IHT_UNROLL
-    for (int j = 1; j < c; ++j) {
-      IHT_UNROLL
-      for (int f = 0; f <= d; ++f) rel_[(j - 1) * (d + 1) + f] = theta[f * c + j] - theta[f * c];
-    }
+    for (int f = 0; f <= d; ++f) rel[(j - 1) * row + f] = theta[f * c + j] - theta[f * c];
   }
+  // Per-lane sums, carried from tile to tile (the first tile starts them):
+  // the loss (its zmax − (z_y − z_0) terms, and the logs of the products of
+  // Σe, which always follow the terms of the same chunks), the product of Σe
+  // since the last log (and a pair of lanes' product), and the gradient's.
+  Lanes loss_lanes, prod_lanes, pair_lanes, g_lanes[kGrad ? kMaxParams : 1];
+  typename W::template Stage<T, kC> logit;  // [0] zmax, [j] z_j − z_0 − zmax
+  typename W::template Stage<T, kC> ex;     // [j] e_j, then [j ≥ 1] the residual e_j/Σe − [y = j]
 
-  /// f(θ); with kGrad, ∇f(θ) into grad (θ order).
-  IHT_HD T run(T* grad) {
-    for (int k0 = 0; k0 < chunks_of(0); k0 += kTile) {
-      logits(k0);
-      exponentials(k0);
-      softmax(k0);
-      logs(k0);
-      if constexpr (kGrad) gradient_sums(k0);
-    }
-    const T inv_m = T(1) / static_cast<T>(data_.count);
-    if constexpr (kGrad) gradient(inv_m, grad);
-    return w_.sum(loss_lanes_) * inv_m;
-  }
-
- private:
-  /// Chunks holding a sample of the lane (group) at `lane`: the rest would add only zeros.
-  IHT_HD int chunks_of(int lane) const { return (data_.count - lane + kWarpWidth - 1) / kWarpWidth; }
-
-  /// body(u, at) for each chunk k0 + u of the tile that holds a sample of the
-  /// lane (group) at `lane`; at is that sample's index.
-  template <class Body>
-  IHT_HD void each_chunk(int k0, int lane, Body&& body) const {
+  // Chunks holding a sample of the lane (group) at `lane`: the rest would add only zeros.
+  auto chunks_of = [&](int lane) { return (data.count - lane + kWarpWidth - 1) / kWarpWidth; };
+  // body(u, at) for each chunk k0 + u of the tile that holds a sample of the
+  // lane (group) at `lane`; at is that sample's index.
+  auto each_chunk = [&](int k0, int lane, auto&& body) {
     const int tile = chunks_of(lane) - k0;
     IHT_STAGE_LOOP
     for (int u = 0; u < kTile; ++u) {
       if (u >= tile) break;
       body(u, (k0 + u) * kWarpWidth + lane);
     }
-  }
+  };
 
-  /// 1. Logits relative to class 0, their max, and the linear part of the loss.
-  IHT_HD void logits(int k0) {
-    const int d = shape_.d, c = shape_.c, stride = data_.stride;
-    w_.template each_group<T>([&](int lane) {
-      V loss = k0 == 0 ? V{} : w_.load(loss_lanes_, lane);
+  // 1. Logits relative to class 0, their max, and the linear part of the loss.
+  auto logits = [&](int k0) {
+    w.template each_group<T>([&](int lane) {
+      V loss = k0 == 0 ? V{} : w.load(loss_lanes, lane);
       each_chunk(k0, lane, [&](int u, int at) {
         V x[kMaxFeatures], z[kC];
         IHT_UNROLL
-        for (int f = 0; f < d; ++f) x[f] = w_.load(data_.x + f * stride + at);
+        for (int f = 0; f < d; ++f) x[f] = w.load(data.x + f * stride + at);
         V zmax{}, zy{};  // zy = z_y − z_0
         IHT_UNROLL
         for (int j = 1; j < c; ++j) {
-          const T* a = rel_ + (j - 1) * (d + 1);
+          const T* a = rel + (j - 1) * row;
           z[j] = x[0] * a[0] + a[d];
           IHT_UNROLL
           for (int f = 1; f < d; ++f) z[j] += x[f] * a[f];
           zmax = z[j] > zmax ? z[j] : zmax;  // a NaN reaches e_j and zy
-          zy += w_.load(data_.t + j * stride + at) * z[j];
+          zy += w.load(data.t + j * stride + at) * z[j];
         }
-        loss += w_.load(data_.t + at) * (zmax - zy);  // t[0]: 0 for padding
-        V* out = logit_.at(lane, u);
+        loss += w.load(data.t + at) * (zmax - zy);  // t[0]: 0 for padding
+        V* out = logit.at(lane, u);
         out[0] = zmax;
         IHT_UNROLL
         for (int j = 1; j < c; ++j) out[j] = z[j] - zmax;
       });
-      w_.store(loss_lanes_, lane, loss);
+      w.store(loss_lanes, lane, loss);
     });
-  }
+  };
 
-  /// 2. c − 1 exponentials: a class at the max has e_j = 1, and its slot
-  ///    computes class 0's e^(−zmax) instead (1 when no class beats class 0).
-  IHT_HD void exponentials(int k0) {
-    const int c = shape_.c;
-    w_.template each_group<T>([&](int lane) {
+  // 2. c − 1 exponentials: a class at the max has e_j = 1, and its slot
+  //    computes class 0's e^(−zmax) instead (1 when no class beats class 0).
+  auto exponentials = [&](int k0) {
+    w.template each_group<T>([&](int lane) {
       const V one = V{} + T(1);
       each_chunk(k0, lane, [&](int u, int) {
-        const V* in = logit_.at(lane, u);
-        V* e = ex_.at(lane, u);
+        const V* in = logit.at(lane, u);
+        V* e = ex.at(lane, u);
         V e0 = one;
         IHT_UNROLL
         for (int j = 1; j < c; ++j) {
@@ -145,109 +136,95 @@ class SoftmaxLossPass {
         e[0] = e0;
       });
     });
-  }
+  };
 
-  /// 3. Softmax: the sum (into the loss's product of sums) and the residuals.
-  IHT_HD void softmax(int k0) {
-    const int c = shape_.c, stride = data_.stride;
-    w_.template each_group<T>([&](int lane) {
+  // 3. Softmax: the sum (into the loss's product of sums) and the residuals.
+  auto softmax = [&](int k0) {
+    w.template each_group<T>([&](int lane) {
       const V zero{}, one = zero + T(1);
-      V prod = k0 % kChunksPerLog == 0 ? one : w_.load(prod_lanes_, lane);  // a new product after each log
+      V prod = k0 % kChunksPerLog == 0 ? one : w.load(prod_lanes, lane);  // a new product after each log
       each_chunk(k0, lane, [&](int u, int at) {
-        V* e = ex_.at(lane, u);
+        V* e = ex.at(lane, u);
         V sum = e[0];
         IHT_UNROLL
         for (int j = 1; j < c; ++j) sum += e[j];
-        const V valid = w_.load(data_.t + at);  // 1, or 0 for padding
+        const V valid = w.load(data.t + at);  // 1, or 0 for padding
         // prod · sum for a sample, prod for padding: prod + (valid·prod)(sum − 1)
         // is rounded once, like prod · sum (sum − 1 is exact for sum ≥ ½).
         prod = B::fma(valid * prod, sum - one, prod);
         if constexpr (kGrad) {
           const V inv = valid / sum;
           IHT_UNROLL
-          for (int j = 1; j < c; ++j) e[j] = B::fma(e[j], inv, zero - w_.load(data_.t + j * stride + at));
+          for (int j = 1; j < c; ++j) e[j] = B::fma(e[j], inv, zero - w.load(data.t + j * stride + at));
         }
       });
-      w_.store(prod_lanes_, lane, prod);
+      w.store(prod_lanes, lane, prod);
     });
-  }
+  };
 
-  /// The logs, one per pair of lanes (l, l + 16), of the pair's product,
-  /// every kChunksPerLog chunks and after the pair's last (its lower lane has
-  /// the most chunks): always at the end of a tile, since tiles start at
-  /// multiples of kChunksPerLog chunks.
-  IHT_HD void logs(int k0) {
+  // The logs, one per pair of lanes (l, l + 16), of the pair's product,
+  // every kChunksPerLog chunks and after the pair's last (its lower lane has
+  // the most chunks): always at the end of a tile, since tiles start at
+  // multiples of kChunksPerLog chunks.
+  auto logs = [&](int k0) {
     constexpr int kHalf = kWarpWidth / 2;
-    w_.template each_group<T>([&](int lane) {
-      w_.store(pair_lanes_, lane, w_.load(prod_lanes_, lane) * w_.template load_xor<kHalf>(prod_lanes_, lane));
+    w.template each_group<T>([&](int lane) {
+      w.store(pair_lanes, lane, w.load(prod_lanes, lane) * w.template load_xor<kHalf>(prod_lanes, lane));
     });
-    w_.template each_group_below<T>(kHalf, [&](int lane) {
+    w.template each_group_below<T>(kHalf, [&](int lane) {
       const int chunks = chunks_of(lane), last = (k0 + kTile < chunks ? k0 + kTile : chunks) - 1;
       if (last >= k0 && (last % kChunksPerLog == kChunksPerLog - 1 || last == chunks - 1))
-        w_.store(loss_lanes_, lane, w_.load(loss_lanes_, lane) + log_positive(w_.load(pair_lanes_, lane)));
+        w.store(loss_lanes, lane, w.load(loss_lanes, lane) + log_positive(w.load(pair_lanes, lane)));
     });
-  }
+  };
 
-  /// 4. Gradient sums: residual times x, per relative class.
-  IHT_HD void gradient_sums(int k0) {
-    const int d = shape_.d, c = shape_.c, rows = (c - 1) * (d + 1), stride = data_.stride;
-    w_.template each_group<T>([&](int lane) {
+  // 4. Gradient sums: residual times x, per relative class.
+  auto gradient_sums = [&](int k0) {
+    w.template each_group<T>([&](int lane) {
       V g[kMaxParams];
       IHT_UNROLL
-      for (int i = 0; i < rows; ++i) g[i] = k0 == 0 ? V{} : w_.load(g_lanes_[i], lane);
+      for (int i = 0; i < rows; ++i) g[i] = k0 == 0 ? V{} : w.load(g_lanes[i], lane);
       each_chunk(k0, lane, [&](int u, int at) {
         V x[kMaxFeatures];
         IHT_UNROLL
-        for (int f = 0; f < d; ++f) x[f] = w_.load(data_.x + f * stride + at);
-        const V* r = ex_.at(lane, u);
+        for (int f = 0; f < d; ++f) x[f] = w.load(data.x + f * stride + at);
+        const V* r = ex.at(lane, u);
         IHT_UNROLL
         for (int j = 1; j < c; ++j) {
-          V* gj = g + (j - 1) * (d + 1);
+          V* gj = g + (j - 1) * row;
           gj[d] += r[j];
           IHT_UNROLL
           for (int f = 0; f < d; ++f) gj[f] += x[f] * r[j];
         }
       });
       IHT_UNROLL
-      for (int i = 0; i < rows; ++i) w_.store(g_lanes_[i], lane, g[i]);
+      for (int i = 0; i < rows; ++i) w.store(g_lanes[i], lane, g[i]);
     });
-  }
+  };
 
-  /// ∇f in θ order from the relative classes' sums; class 0's is minus their sum.
-  IHT_HD void gradient(T inv_m, T* grad) const {
-    const int d = shape_.d, c = shape_.c;
+  for (int k0 = 0; k0 < chunks_of(0); k0 += kTile) {
+    logits(k0);
+    exponentials(k0);
+    softmax(k0);
+    logs(k0);
+    if constexpr (kGrad) gradient_sums(k0);
+  }
+  const T inv_m = T(1) / static_cast<T>(data.count);
+  if constexpr (kGrad) {
+    // ∇f in θ order from the relative classes' sums; class 0's is minus their sum.
     IHT_UNROLL
     for (int f = 0; f <= d; ++f) {
       T others = T(0);
       IHT_UNROLL
       for (int j = 1; j < c; ++j) {
-        const T sum = w_.sum(g_lanes_[(j - 1) * (d + 1) + f]);
+        const T sum = w.sum(g_lanes[(j - 1) * row + f]);
         grad[f * c + j] = sum * inv_m;
         others += sum;
       }
       grad[f * c] = -others * inv_m;
     }
   }
-
-  const W w_;
-  const Shape shape_;
-  const SplitView<T> data_;
-  T rel_[kMaxParams];  // rel_[(j−1)·(d+1) + f] = θ(f, j) − θ(f, 0), f = d the bias
-  // Per-lane sums, carried from tile to tile (the first tile starts them):
-  // the loss (its zmax − (z_y − z_0) terms, and the logs of the products of
-  // Σe, which always follow the terms of the same chunks), the product of Σe
-  // since the last log (and a pair of lanes' product), and the gradient's.
-  Lanes loss_lanes_, prod_lanes_, pair_lanes_, g_lanes_[kGrad ? kMaxParams : 1];
-  typename W::template Stage<T, kC> logit_;  // [0] zmax, [j] z_j − z_0 − zmax
-  typename W::template Stage<T, kC> ex_;     // [j] e_j, then [j ≥ 1] the residual e_j/Σe − [y = j]
-};
-
-/// f(θ), and with kGrad ∇f(θ) into grad; see SoftmaxLossPass.
-template <bool kGrad, class W, class T, class Shape>
-IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data,
-                                       T* grad) {
-  SoftmaxLossPass<kGrad, W, T, Shape> pass(w, shape, theta, data);
-  return pass.run(grad);
+  return w.sum(loss_lanes) * inv_m;
 }
 
 struct SoftmaxRegression {
