@@ -173,7 +173,7 @@ int bench(const Options& o) {
       config.max_steps = o.steps;
       config.n_monte = o.monte;
       config.precision = iht::parse_precision(prec);
-      if (name == "reference" && config.precision != iht::Precision::kFloat64) continue;
+      if (backend->kind() == iht::BackendKind::kReference && config.precision != iht::Precision::kFloat64) continue;
       iht::validate(config);
       std::vector<double> secs;
       double work = 0;  // run-steps computed per call: a run that settles skips the rest

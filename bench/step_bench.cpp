@@ -35,7 +35,7 @@ Timing time_steps(const iht::Dataset& data, const iht::ExperimentConfig& config,
     const iht::RunSpec spec = iht::derive_run(0, r % 16, sparsity);
     WarpResult result{};
     const auto start = std::chrono::steady_clock::now();
-    iht_run<SoftmaxRegression, IhtUpdate>(CpuWarp{}, FixedShape<4, 3>{}, p, to_warp(spec), scratch, &result);
+    dispatch_kernel(p, [&](auto kernel) { kernel.run(CpuWarp{}, p, to_warp(spec), scratch, &result); });
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const iht::RunResult run = to_run_result(result, spec, p.n);
     if (run.steps != config.max_steps) throw iht::InputError("a run stopped early: tol must be 0");

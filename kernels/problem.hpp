@@ -1,7 +1,7 @@
 #pragma once
 // What a warp needs to compute one run, in plain structs that both the host
 // and the device can hold: the dataset and config, the run's seeds and its
-// result. The engine's size limits live here.
+// result. The parameter limit lives here (shape.hpp derives the others).
 #include <cstdint>
 
 #include "ihtbatch/hostdevice.hpp"

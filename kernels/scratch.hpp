@@ -3,6 +3,7 @@
 // padded to whole chunks of 32 samples, and its targets. Laid out by
 // carve_scratch in one block of scratch_bytes.
 #include <cstddef>
+#include <type_traits>
 
 #include "problem.hpp"
 #include "warp.hpp"
@@ -30,35 +31,42 @@ struct WarpScratch {
   int* perm;     // (samples)
 };
 
-/// Bytes of scratch one warp needs, each array starting kScratchAlignment-aligned.
+/// The one definition of the layout: places each array of *scratch in order,
+/// kScratchAlignment-aligned, from `base` (nullptr: only measures). Returns
+/// the bytes used.
+template <class T>
+IHT_HD size_t lay_out_scratch(const WarpProblem& p, unsigned char* base, WarpScratch<T>* scratch) {
+  const size_t mt = padded(p.m_train), ms = padded(p.m_test);
+  size_t used = 0;
+  auto place = [&](auto*& array, size_t count) {
+    using Element = std::remove_reference_t<decltype(*array)>;
+    array = base ? reinterpret_cast<Element*>(base + used) : nullptr;
+    used += align_scratch(sizeof(Element) * count);
+  };
+  place(scratch->train_x, p.d * mt);
+  place(scratch->train_y, mt);
+  place(scratch->train_t, p.c * mt);
+  place(scratch->test_x, p.d * ms);
+  place(scratch->test_y, ms);
+  place(scratch->test_t, p.c * ms);
+  place(scratch->perm, static_cast<size_t>(p.samples));
+  return used;
+}
+
+/// Bytes of scratch one warp needs.
 template <class T>
 IHT_HD size_t scratch_bytes(const WarpProblem& p) {
-  const size_t mt = padded(p.m_train), ms = padded(p.m_test);
-  return align_scratch(sizeof(T) * p.d * mt) + align_scratch(sizeof(int) * mt) + align_scratch(sizeof(T) * p.c * mt) +
-         align_scratch(sizeof(T) * p.d * ms) + align_scratch(sizeof(int) * ms) + align_scratch(sizeof(T) * p.c * ms) +
-         align_scratch(sizeof(int) * p.samples);
+  WarpScratch<T> scratch;
+  return lay_out_scratch(p, nullptr, &scratch);
 }
 
 /// Carves one warp's scratch out of `base`: scratch_bytes<T>(p) long and
 /// kScratchAlignment-aligned (the host's AlignedScratch gives such a block).
 template <class T>
 IHT_HD WarpScratch<T> carve_scratch(const WarpProblem& p, unsigned char* base) {
-  const size_t mt = padded(p.m_train), ms = padded(p.m_test);
-  WarpScratch<T> s;
-  s.train_x = reinterpret_cast<T*>(base);
-  base += align_scratch(sizeof(T) * p.d * mt);
-  s.train_y = reinterpret_cast<int*>(base);
-  base += align_scratch(sizeof(int) * mt);
-  s.train_t = reinterpret_cast<T*>(base);
-  base += align_scratch(sizeof(T) * p.c * mt);
-  s.test_x = reinterpret_cast<T*>(base);
-  base += align_scratch(sizeof(T) * p.d * ms);
-  s.test_y = reinterpret_cast<int*>(base);
-  base += align_scratch(sizeof(int) * ms);
-  s.test_t = reinterpret_cast<T*>(base);
-  base += align_scratch(sizeof(T) * p.c * ms);
-  s.perm = reinterpret_cast<int*>(base);
-  return s;
+  WarpScratch<T> scratch;
+  lay_out_scratch(p, base, &scratch);
+  return scratch;
 }
 
 }  // namespace iht::warp

@@ -7,13 +7,14 @@
 
 namespace iht::warp {
 
-/// The softmax model's bound on classes: each lane's sum of exponentials is in
-/// [1, c], and the loss multiplies 16 of them before one log (kChunksPerLog).
+/// Bounds on classes and features that sized per-class and per-feature
+/// arrays rely on (the softmax loss's product of sums needs c ≤ 16 too).
 inline constexpr int kMaxClasses = 16;
-/// c ≥ 2 and n = (d + 1)·c ≤ kMaxParams give d ≤ kMaxParams / 2 − 1.
-inline constexpr int kMaxFeatures = kMaxParams / 2 - 1;
-static_assert((kMaxFeatures + 1) * 2 <= kMaxParams && (1 + 1) * kMaxClasses <= kMaxParams,
-              "every shape with n ≤ kMaxParams and c ≥ 2, d ≥ 1 has d ≤ kMaxFeatures and c ≤ kMaxClasses");
+inline constexpr int kMaxFeatures = 15;
+/// n = (d + 1)·c ≤ kMaxParams with d ≥ 1 gives c ≤ kMaxParams / 2, and with
+/// c ≥ 2 gives d + 1 ≤ kMaxParams / 2: so checking n (make_problem) suffices.
+static_assert(kMaxParams / 2 <= kMaxClasses && kMaxParams / 2 <= kMaxFeatures + 1,
+              "every shape with n ≤ kMaxParams, d ≥ 1 and c ≥ 2 has c ≤ kMaxClasses and d ≤ kMaxFeatures");
 
 template <int D, int C>
 struct FixedShape {

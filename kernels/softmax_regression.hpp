@@ -8,6 +8,11 @@
 //   Model::loss(w, shape, θ, split)                 f(θ)
 //   Model::accuracy(w, shape, θ, split)             fraction classified right
 //   Model::init_bound(shape, i)                     a of θ_i ~ U(−a, a) (§3.3)
+// and a line in dispatch_kernel (src/backends/warp_host.hpp). What is still
+// this model's elsewhere: its parameter count n = (d + 1)·c (shape.hpp,
+// Dataset::parameters()) and the one-hot target rows the split writes
+// (split.hpp, sized in scratch.hpp); a model with another θ layout extends
+// those.
 #include <cmath>
 
 #include "common.hpp"
@@ -19,10 +24,11 @@ IHT_KERNEL_WARNINGS_OFF
 namespace iht::warp {
 
 /// The loss takes one log per pair of lanes every kChunksPerLog chunks, of the
-/// product of the pair's sums Σe (each in [1, c], c ≤ kMaxClasses = 2^4): at
-/// most 2·8 sums, below 2^64, which even float holds exactly enough.
+/// product of the pair's sums Σe (each in [1, c], c ≤ kMaxClasses): at most
+/// 16^(2·8) = 2^64, far inside even float's range (2^128).
 inline constexpr int kChunksPerLog = 8;
-static_assert(kMaxClasses <= 16 && 2 * kChunksPerLog * 4 <= 64, "a pair's product of sums stays below 2^64");
+constexpr double power(double base, int exponent) { return exponent == 0 ? 1.0 : base * power(base, exponent - 1); }
+static_assert(power(kMaxClasses, 2 * kChunksPerLog) <= power(2.0, 64), "a pair's product of sums stays within 2^64");
 
 /// f(θ), and with kGrad ∇f(θ) into grad (θ order): one pass over a split.
 ///

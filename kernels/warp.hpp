@@ -36,18 +36,21 @@
 //                                     V index = W::lane_index<double>(first);
 //   W::load(ptr) / load(x, first)   the group's values at ptr[0 …] / of x:
 //                                     V xi = W::load(data + first);
-//   W::store(x, first, v)           writes the group's lanes of x
+//   W::store(x, first, v)           writes the group's lanes of x:
+//                                     W::store(sums, first, W::load(sums, first) + v);
 //   w.load_xor<K>(x, first)         each lane's value of lane (l ^ K); K a
 //                                   multiple of the group size; every lane
 //                                   of the warp calls it:
 //                                     V partner = w.load_xor<16>(x, first);
 //   W::Stage<T, N>, st.at(first, u) N lane values per staged chunk u: what the
 //                                   loss pass hands from one loop to the next
-//                                   (memory on the CPU, registers on the GPU)
-//   W::kStagedChunks                chunks per tile of the loss pass (CPU 8, GPU 1)
-#include <cstdint>
-#include <type_traits>
-
+//                                   (memory on the CPU, registers on the GPU):
+//                                     W::Stage<double, 3> st;
+//                                     V* z = st.at(first, u); z[2] = v;
+//   W::kStagedChunks                chunks per tile of the loss pass (CPU 8, GPU 1):
+//                                     for (int u = 0; u < W::kStagedChunks; ++u) …
+//   W::Vec<T>, W::kGroup<T>         a lane value, and how many lanes it holds
+//                                   (CPU: 4 doubles or 8 floats; GPU: 1)
 namespace iht::warp {
 
 /// Lanes in a warp, on every side. Kernel code takes the width from here.

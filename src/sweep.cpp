@@ -51,10 +51,6 @@ void validate(const SweepConfig& c, const Dataset& data) {
   if (c.sparsities.empty() && !c.dense) throw InputError("nothing to run: no sparsity level and --no-dense");
 }
 
-long planned_runs(const SweepConfig& c) {
-  return (static_cast<long>(c.sparsities.size()) + (c.dense ? 1 : 0)) * c.runs;
-}
-
 std::vector<RunSpec> plan_sweep(const SweepConfig& c, const Dataset& data) {
   std::vector<int> levels = c.sparsities;
   std::sort(levels.begin(), levels.end());

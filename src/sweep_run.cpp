@@ -19,12 +19,6 @@ std::string utc_now() {
   return buf;
 }
 
-void create_output_dir(const std::string& out) {
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  if (ec) throw InputError("--out " + out + ": cannot create directory: " + ec.message());
-}
-
 /// Pairs the runs with the dense baseline, counts what was done, summarises.
 void account(SweepOutcome& outcome, const Dataset& data) {
   pair_with_dense(outcome.results, data.parameters());
@@ -38,6 +32,12 @@ void account(SweepOutcome& outcome, const Dataset& data) {
 }
 
 }  // namespace
+
+void create_output_dir(const std::string& out) {
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) throw InputError("--out " + out + ": cannot create directory: " + ec.message());
+}
 
 SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& backend, Progress& progress) {
   const std::vector<RunSpec> specs = plan_sweep(config, data);

@@ -163,8 +163,7 @@ TEST(WarpEngine, RunsThatSettleEndAsIfEveryStepWereComputed) {
   int settled = 0;
   for (const RunSpec& spec : specs) {
     warp::WarpResult r{};
-    warp::iht_run<warp::SoftmaxRegression, warp::IhtUpdate>(warp::CpuWarp{}, warp::FixedShape<4, 3>{}, p,
-                                                          warp::to_warp(spec), scratch, &r);
+    warp::dispatch_kernel(p, [&](auto kernel) { kernel.run(warp::CpuWarp{}, p, warp::to_warp(spec), scratch, &r); });
     if (r.settled_at >= 0) {
       ++settled;
       EXPECT_GT(r.settled_at, 0);

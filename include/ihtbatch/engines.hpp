@@ -1,5 +1,5 @@
 #pragma once
-// The warp engine's two backends: the same kernel source (kernels/iht_warp.hpp)
+// The warp engine's two backends: the same kernel source (kernels/iht_run.hpp)
 // run by CPU threads or by GPU warps.
 #include <memory>
 

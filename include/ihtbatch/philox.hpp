@@ -109,10 +109,10 @@ IHT_HD void random_permutation(uint64_t seed, Stream stream, uint32_t substream,
   });
 }
 
-/// A uniform value in (−a, a) from a uniform u in [0, 1): docs/SPEC.md §3.3.
+/// A uniform value in [−a, a) from a uniform u in [0, 1): docs/SPEC.md §3.3.
 IHT_HD double symmetric(double u, double a) { return a * (2.0 * u - 1.0); }
 
-/// The uniform value in (−a, a) for parameter i.
+/// The uniform value in [−a, a) for parameter i.
 IHT_HD double uniform_symmetric(uint64_t seed, Stream stream, uint32_t substream, uint32_t index,
                                 double a) {
   return symmetric(uniform01(seed, stream, substream, index), a);

@@ -1,6 +1,6 @@
 #pragma once
-// A sweep (docs/SPEC.md §4): the run list, running it on a backend, pairing with the
-// dense baseline.
+// A sweep's plan (docs/SPEC.md §4): the run list, its validation, pairing
+// with the dense baseline. Running it: sweep_run.hpp.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,9 +26,6 @@ std::vector<int> parse_sparsity_list(const std::string& text);
 
 /// Throws InputError when a value is out of range for this dataset.
 void validate(const SweepConfig& config, const Dataset& data);
-
-/// Runs the plan holds: (levels + dense) × runs.
-long planned_runs(const SweepConfig& config);
 
 /// Runs in output order: each sparsity ascending, runs 0..R-1 within it; the
 /// dense baseline (s = n) last.

@@ -21,9 +21,12 @@ struct SweepOutcome {
   bool complete() const { return record.runs_done == record.runs_planned; }
 };
 
+/// Creates the output directory (and its parents); an InputError naming --out
+/// when it cannot. run_sweep calls it first; front ends may call it earlier.
+void create_output_dir(const std::string& out);
+
 /// Runs the sweep of `config` (validated) on `backend` and writes runs.csv,
-/// summary.csv and meta.json into config.out, which it creates first (an
-/// InputError when it cannot).
+/// summary.csv and meta.json into config.out, which it creates first.
 ///
 /// Nothing computed is lost: a cancelled sweep (progress.cancel) writes the
 /// runs it finished; when the backend fails after some runs finished, they

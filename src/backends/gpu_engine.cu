@@ -83,7 +83,7 @@ class GpuWarpBackend final : public Backend {
     p.x = thrust::raw_pointer_cast(x.data());
     p.y = thrust::raw_pointer_cast(y.data());
     std::vector<warp::WarpRunSpec> host_specs;
-    for (const auto& s : specs) host_specs.push_back(warp::to_warp(s));
+    for (const auto& spec : specs) host_specs.push_back(warp::to_warp(spec));
     thrust::device_vector<warp::WarpRunSpec> dev_specs(host_specs.begin(), host_specs.end());
     thrust::device_vector<warp::WarpResult> dev_results(count);
     // Poison: all-ones bytes read as NaN doubles and steps = −1.

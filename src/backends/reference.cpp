@@ -227,16 +227,16 @@ RunResult reference_run(const Dataset& data, const ExperimentConfig& config, con
   std::vector<double> grad;
   long k = 0;
   for (;; ++k) {
-    const double f = loss(p, p.train, theta, &grad);
+    const double train_loss = loss(p, p.train, theta, &grad);
     if (detail && want_trace) {
-      detail->trace.train_loss.push_back(f);
+      detail->trace.train_loss.push_back(train_loss);
       detail->trace.test_loss.push_back(loss(p, p.test, theta));
       detail->trace.support_size.push_back(count_nonzero(theta));
     }
-    r.train_loss = f;
-    if (f <= config.tol) { r.stop = StopReason::kTol; break; }
+    r.train_loss = train_loss;
+    if (train_loss <= config.tol) { r.stop = StopReason::kTol; break; }
     if (k == config.max_steps) { r.stop = StopReason::kMaxSteps; break; }
-    if (!std::isfinite(f)) { r.stop = StopReason::kDiverged; break; }
+    if (!std::isfinite(train_loss)) { r.stop = StopReason::kDiverged; break; }
     std::vector<double> step(p.n);
     for (int i = 0; i < p.n; ++i) step[i] = theta[i] - r.step_size * grad[i];
     theta = hard_threshold(step, s);

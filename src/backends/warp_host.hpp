@@ -2,7 +2,6 @@
 // Host-side glue shared by the CPU and GPU warp engines: the problem a batch
 // runs on, the one dispatch to a compiled kernel variant, aligned scratch,
 // and a warp's result as a RunResult.
-#include <cstdlib>
 #include <memory>
 #include <new>
 #include <string>
@@ -43,9 +42,15 @@ decltype(auto) dispatch_kernel(const WarpProblem& p, F&& f) {
 /// A growable block of host memory aligned as carve_scratch requires.
 class AlignedScratch {
  public:
-  /// At least `bytes` long, kScratchAlignment-aligned; the contents are not kept.
+  AlignedScratch() = default;
+  AlignedScratch(const AlignedScratch&) = delete;
+  AlignedScratch& operator=(const AlignedScratch&) = delete;
+
+  /// At least `bytes` long (and never null), kScratchAlignment-aligned; the
+  /// contents are not kept.
   unsigned char* reserve(size_t bytes) {
-    if (bytes > size_) {
+    if (!block_ || bytes > size_) {
+      if (bytes == 0) bytes = kScratchAlignment;
       block_.reset(static_cast<unsigned char*>(::operator new(bytes, std::align_val_t(kScratchAlignment))));
       size_ = bytes;
     }
@@ -66,8 +71,8 @@ WarpScratch<T> host_scratch(const WarpProblem& p, AlignedScratch& buffer) {
   return carve_scratch<T>(p, buffer.reserve(scratch_bytes<T>(p)));
 }
 
-inline WarpRunSpec to_warp(const RunSpec& s) {
-  return WarpRunSpec{s.sparsity, s.data_seed, s.init_seed, s.support_seed};
+inline WarpRunSpec to_warp(const RunSpec& spec) {
+  return WarpRunSpec{spec.sparsity, spec.data_seed, spec.init_seed, spec.support_seed};
 }
 
 inline RunResult to_run_result(const WarpResult& w, const RunSpec& spec, int parameters) {

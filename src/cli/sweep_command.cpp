@@ -39,13 +39,14 @@ struct InterruptGuard {
 int run_sweep_command(SweepConfig config, ExperimentFlags& flags, const std::string& sparsity_text,
                       const std::string& backend_name) {
   config.experiment = flags.resolve();
-  config.backend = parse_backend(backend_name);
   const Dataset data = load_csv(flags.data);
   config.sparsities = sparsity_text.empty() ? parse_sparsity_list("1-" + std::to_string(data.parameters() - 1))
                                             : parse_sparsity_list(sparsity_text);
   validate(config, data);
+  config.backend = parse_backend(backend_name);
   auto backend = make_backend(config.backend, config.threads);
-  const long planned = planned_runs(config);
+  const long planned = static_cast<long>(plan_sweep(config, data).size());
+  create_output_dir(config.out);
   std::cerr << "ihtbatch sweep: " << planned << " runs on " << backend->name() << " [" << backend->device()
             << "], " << to_string(config.experiment.precision) << "\n";
 
