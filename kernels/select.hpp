@@ -58,8 +58,8 @@ IHT_HD uint32_t hard_threshold(const W& w, const Shape& shape, const T* v, int s
     IHT_UNROLL
     for (int i = 0; i < kMaxParams; ++i) mag[i] = i < n ? magnitude(v[i]) : T(0);
     typename W::template Lanes<T> keep;
-    w.each([&](int l) { keep[l] = T(0); });
-    w.template each_group_below<T>(n, [&](int lane) {
+    w.each([&](int l) IHT_LAMBDA { keep[l] = T(0); });
+    w.template each_group_below<T>(n, [&](int lane) IHT_LAMBDA {
       const V mine = w.load(mag + lane), index = w.template lane_index<T>(lane);
       V rank{};  // counted in T: the CPU side keeps one vector width
       IHT_UNROLL

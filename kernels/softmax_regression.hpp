@@ -54,9 +54,11 @@ static_assert(power(kMaxClasses, 2 * kChunksPerLog) <= power(2.0, 64), "a pair's
 /// Lane groups: per-lane code runs on lane values V: one lane's scalar on the
 /// GPU, a SIMD group of lanes on the CPU.
 ///
-/// One function, not a class with a method per loop: the loops share per-lane
-/// state that must stay in locals for nvcc (held as members, the float64 IRIS
-/// kernel spilled 796/1092 bytes per thread against 248/292, ptxas sm_90).
+/// One function, its stages in the order they run: the stages share per-lane
+/// state that must stay in locals, and their bodies inline only as written.
+/// (As a class with a method per stage, nvcc spilled the float64 IRIS kernel
+/// 796/1092 bytes per thread against 248/292; as named lambdas, GCC left
+/// stages as calls and sweeps ran 5–7 % slower.)
 template <bool kGrad, class W, class T, class Shape>
 IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data,
                                        T* grad) {
@@ -65,7 +67,7 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* 
   using Lanes = typename W::template Lanes<T>;
   constexpr int kTile = W::kStagedChunks, kC = Shape::kClassBound;
   static_assert(kChunksPerLog % kTile == 0, "a tile ends where the loss may take its log");
-  const int d = shape.d, c = shape.c, stride = data.stride;
+  const int d = shape.d, c = shape.c;
   const int row = d + 1;           // one relative class: d weights, then the bias
   const int rows = (c - 1) * row;  // parameters of the relative classes
   T rel[kMaxParams];               // rel[(j−1)·row + f] = θ(f, j) − θ(f, 0), f = d the bias
@@ -74,32 +76,31 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* 
     IHT_UNROLL
     for (int f = 0; f <= d; ++f) rel[(j - 1) * row + f] = theta[f * c + j] - theta[f * c];
   }
+  const int stride = data.stride;
   // Per-lane sums, carried from tile to tile (the first tile starts them):
   // the loss (its zmax − (z_y − z_0) terms, and the logs of the products of
   // Σe, which always follow the terms of the same chunks), the product of Σe
   // since the last log (and a pair of lanes' product), and the gradient's.
   Lanes loss_lanes, prod_lanes, pair_lanes, g_lanes[kGrad ? kMaxParams : 1];
+  // Chunks holding a sample of the lane (group) at `lane`: the rest would add only zeros.
+  auto chunks_of = [&](int lane) IHT_LAMBDA { return (data.count - lane + kWarpWidth - 1) / kWarpWidth; };
   typename W::template Stage<T, kC> logit;  // [0] zmax, [j] z_j − z_0 − zmax
   typename W::template Stage<T, kC> ex;     // [j] e_j, then [j ≥ 1] the residual e_j/Σe − [y = j]
-
-  // Chunks holding a sample of the lane (group) at `lane`: the rest would add only zeros.
-  auto chunks_of = [&](int lane) { return (data.count - lane + kWarpWidth - 1) / kWarpWidth; };
-  // body(u, at) for each chunk k0 + u of the tile that holds a sample of the
-  // lane (group) at `lane`; at is that sample's index.
-  auto each_chunk = [&](int k0, int lane, auto&& body) {
-    const int tile = chunks_of(lane) - k0;
-    IHT_STAGE_LOOP
-    for (int u = 0; u < kTile; ++u) {
-      if (u >= tile) break;
-      body(u, (k0 + u) * kWarpWidth + lane);
-    }
-  };
-
-  // 1. Logits relative to class 0, their max, and the linear part of the loss.
-  auto logits = [&](int k0) {
-    w.template each_group<T>([&](int lane) {
+  for (int k0 = 0; k0 < chunks_of(0); k0 += kTile) {
+    // Runs body(u, at) for each chunk k0 + u of this tile that holds a sample
+    // of the lane (group) at `lane`; at is that sample's index.
+    auto each_chunk = [&](int lane, auto&& body) IHT_LAMBDA {
+      const int tile = chunks_of(lane) - k0;
+      IHT_STAGE_LOOP
+      for (int u = 0; u < kTile; ++u) {
+        if (u >= tile) break;
+        body(u, (k0 + u) * kWarpWidth + lane);
+      }
+    };
+    // 1. Logits relative to class 0, their max, and the linear part of the loss.
+    w.template each_group<T>([&](int lane) IHT_LAMBDA {
       V loss = k0 == 0 ? V{} : w.load(loss_lanes, lane);
-      each_chunk(k0, lane, [&](int u, int at) {
+      each_chunk(lane, [&](int u, int at) IHT_LAMBDA {
         V x[kMaxFeatures], z[kC];
         IHT_UNROLL
         for (int f = 0; f < d; ++f) x[f] = w.load(data.x + f * stride + at);
@@ -121,14 +122,11 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* 
       });
       w.store(loss_lanes, lane, loss);
     });
-  };
-
-  // 2. c − 1 exponentials: a class at the max has e_j = 1, and its slot
-  //    computes class 0's e^(−zmax) instead (1 when no class beats class 0).
-  auto exponentials = [&](int k0) {
-    w.template each_group<T>([&](int lane) {
+    // 2. c − 1 exponentials: a class at the max has e_j = 1, and its slot
+    //    computes class 0's e^(−zmax) instead (1 when no class beats class 0).
+    w.template each_group<T>([&](int lane) IHT_LAMBDA {
       const V one = V{} + T(1);
-      each_chunk(k0, lane, [&](int u, int) {
+      each_chunk(lane, [&](int u, int) IHT_LAMBDA {
         const V* in = logit.at(lane, u);
         V* e = ex.at(lane, u);
         V e0 = one;
@@ -142,14 +140,11 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* 
         e[0] = e0;
       });
     });
-  };
-
-  // 3. Softmax: the sum (into the loss's product of sums) and the residuals.
-  auto softmax = [&](int k0) {
-    w.template each_group<T>([&](int lane) {
+    // 3. Softmax: the sum (into the loss's product of sums) and the residuals.
+    w.template each_group<T>([&](int lane) IHT_LAMBDA {
       const V zero{}, one = zero + T(1);
       V prod = k0 % kChunksPerLog == 0 ? one : w.load(prod_lanes, lane);  // a new product after each log
-      each_chunk(k0, lane, [&](int u, int at) {
+      each_chunk(lane, [&](int u, int at) IHT_LAMBDA {
         V* e = ex.at(lane, u);
         V sum = e[0];
         IHT_UNROLL
@@ -166,54 +161,41 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* 
       });
       w.store(prod_lanes, lane, prod);
     });
-  };
-
-  // The logs, one per pair of lanes (l, l + 16), of the pair's product,
-  // every kChunksPerLog chunks and after the pair's last (its lower lane has
-  // the most chunks): always at the end of a tile, since tiles start at
-  // multiples of kChunksPerLog chunks.
-  auto logs = [&](int k0) {
-    constexpr int kHalf = kWarpWidth / 2;
-    w.template each_group<T>([&](int lane) {
-      w.store(pair_lanes, lane, w.load(prod_lanes, lane) * w.template load_xor<kHalf>(prod_lanes, lane));
+    // The logs, one per pair of lanes (l, l + 16), of the pair's product,
+    // every kChunksPerLog chunks and after the pair's last (its lower lane
+    // has the most chunks): always at the end of a tile, since tiles start at
+    // multiples of kChunksPerLog chunks.
+    w.template each_group<T>([&](int lane) IHT_LAMBDA {
+      w.store(pair_lanes, lane, w.load(prod_lanes, lane) * w.template load_xor<kWarpWidth / 2>(prod_lanes, lane));
     });
-    w.template each_group_below<T>(kHalf, [&](int lane) {
+    w.template each_group_below<T>(kWarpWidth / 2, [&](int lane) IHT_LAMBDA {
       const int chunks = chunks_of(lane), last = (k0 + kTile < chunks ? k0 + kTile : chunks) - 1;
       if (last >= k0 && (last % kChunksPerLog == kChunksPerLog - 1 || last == chunks - 1))
         w.store(loss_lanes, lane, w.load(loss_lanes, lane) + log_positive(w.load(pair_lanes, lane)));
     });
-  };
-
-  // 4. Gradient sums: residual times x, per relative class.
-  auto gradient_sums = [&](int k0) {
-    w.template each_group<T>([&](int lane) {
-      V g[kMaxParams];
-      IHT_UNROLL
-      for (int i = 0; i < rows; ++i) g[i] = k0 == 0 ? V{} : w.load(g_lanes[i], lane);
-      each_chunk(k0, lane, [&](int u, int at) {
-        V x[kMaxFeatures];
+    // 4. Gradient sums: residual times x, per relative class.
+    if constexpr (kGrad) {
+      w.template each_group<T>([&](int lane) IHT_LAMBDA {
+        V g[kMaxParams];
         IHT_UNROLL
-        for (int f = 0; f < d; ++f) x[f] = w.load(data.x + f * stride + at);
-        const V* r = ex.at(lane, u);
-        IHT_UNROLL
-        for (int j = 1; j < c; ++j) {
-          V* gj = g + (j - 1) * row;
-          gj[d] += r[j];
+        for (int i = 0; i < rows; ++i) g[i] = k0 == 0 ? V{} : w.load(g_lanes[i], lane);
+        each_chunk(lane, [&](int u, int at) IHT_LAMBDA {
+          V x[kMaxFeatures];
           IHT_UNROLL
-          for (int f = 0; f < d; ++f) gj[f] += x[f] * r[j];
-        }
+          for (int f = 0; f < d; ++f) x[f] = w.load(data.x + f * stride + at);
+          const V* r = ex.at(lane, u);
+          IHT_UNROLL
+          for (int j = 1; j < c; ++j) {
+            V* gj = g + (j - 1) * row;
+            gj[d] += r[j];
+            IHT_UNROLL
+            for (int f = 0; f < d; ++f) gj[f] += x[f] * r[j];
+          }
+        });
+        IHT_UNROLL
+        for (int i = 0; i < rows; ++i) w.store(g_lanes[i], lane, g[i]);
       });
-      IHT_UNROLL
-      for (int i = 0; i < rows; ++i) w.store(g_lanes[i], lane, g[i]);
-    });
-  };
-
-  for (int k0 = 0; k0 < chunks_of(0); k0 += kTile) {
-    logits(k0);
-    exponentials(k0);
-    softmax(k0);
-    logs(k0);
-    if constexpr (kGrad) gradient_sums(k0);
+    }
   }
   const T inv_m = T(1) / static_cast<T>(data.count);
   if constexpr (kGrad) {
@@ -233,14 +215,15 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* 
   return w.sum(loss_lanes) * inv_m;
 }
 
+
 struct SoftmaxRegression {
   template <class W, class T, class Shape>
-  static IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data, T* grad) {
+  static IHT_HD IHT_FLATTEN T loss_and_grad(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data, T* grad) {
     return softmax_loss_pass<true>(w, shape, theta, data, grad);
   }
 
   template <class W, class T, class Shape>
-  static IHT_HD T loss(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data) {
+  static IHT_HD IHT_FLATTEN T loss(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data) {
     return softmax_loss_pass<false>(w, shape, theta, data, static_cast<T*>(nullptr));
   }
 
@@ -249,7 +232,7 @@ struct SoftmaxRegression {
   static IHT_HD double accuracy(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data) {
     const int d = shape.d, c = shape.c;
     typename W::template Lanes<T> correct;
-    w.each([&](int l) {
+    w.each([&](int l) IHT_LAMBDA {
       correct[l] = T(0);
       for (int idx = l; idx < data.stride; idx += kWarpWidth) {
         int best = 0;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "common.hpp"
 #include "lane_vec.hpp"
 #include "warp.hpp"
 
@@ -51,14 +52,14 @@ struct CpuWarpTiled {
   /// Runs body(first) once per group of kGroup<T> lanes first, first+1, …;
   /// inside, lane values are Vec<T> (see load, store).
   template <class T, class Body>
-  void each_group(Body&& body) const {
+  IHT_LAMBDA void each_group(Body&& body) const {
     for (int first = 0; first < kWarpWidth; first += kGroup<T>) body(first);
   }
 
   /// Only the groups holding lanes below count (≤ 32): saves the CPU the
   /// work of groups that hold nothing. The other lanes of the last group run too.
   template <class T, class Body>
-  void each_group_below(int count, Body&& body) const {
+  IHT_LAMBDA void each_group_below(int count, Body&& body) const {
     for (int first = 0; first < count; first += kGroup<T>) body(first);
   }
 
@@ -101,7 +102,7 @@ struct CpuWarpTiled {
   /// Runs body(lane) for every lane: the per-lane part of a kernel. The loop
   /// is what the compiler vectorizes.
   template <class Body>
-  void each(Body&& body) const {
+  IHT_LAMBDA void each(Body&& body) const {
 #pragma omp simd
     for (int lane = 0; lane < kWarpWidth; ++lane) body(lane);
   }
