@@ -3,7 +3,6 @@
 // padded to whole chunks of 32 samples, and its targets. Laid out by
 // carve_scratch in one block of scratch_bytes.
 #include <cstddef>
-#include <type_traits>
 
 #include "problem.hpp"
 #include "warp.hpp"
@@ -31,42 +30,39 @@ struct WarpScratch {
   int* perm;     // (samples)
 };
 
-/// The one definition of the layout: places each array of *scratch in order,
-/// kScratchAlignment-aligned, from `base` (nullptr: only measures). Returns
-/// the bytes used.
+/// The arrays of WarpScratch, in the order they are laid out.
+enum ScratchArray { kTrainX, kTrainY, kTrainT, kTestX, kTestY, kTestT, kPerm, kScratchArrays };
+
+/// The one definition of the layout: offsets[a] is where array a starts,
+/// kScratchAlignment-aligned, and offsets[kScratchArrays] the bytes in all.
 template <class T>
-IHT_HD size_t lay_out_scratch(const WarpProblem& p, unsigned char* base, WarpScratch<T>* scratch) {
+IHT_HD void scratch_offsets(const WarpProblem& p, size_t (&offsets)[kScratchArrays + 1]) {
   const size_t mt = padded(p.m_train), ms = padded(p.m_test);
-  size_t used = 0;
-  auto place = [&](auto*& array, size_t count) {
-    using Element = std::remove_reference_t<decltype(*array)>;
-    array = base ? reinterpret_cast<Element*>(base + used) : nullptr;
-    used += align_scratch(sizeof(Element) * count);
-  };
-  place(scratch->train_x, p.d * mt);
-  place(scratch->train_y, mt);
-  place(scratch->train_t, p.c * mt);
-  place(scratch->test_x, p.d * ms);
-  place(scratch->test_y, ms);
-  place(scratch->test_t, p.c * ms);
-  place(scratch->perm, static_cast<size_t>(p.samples));
-  return used;
+  const size_t bytes[kScratchArrays] = {sizeof(T) * p.d * mt, sizeof(int) * mt,   sizeof(T) * p.c * mt,
+                                        sizeof(T) * p.d * ms, sizeof(int) * ms,   sizeof(T) * p.c * ms,
+                                        sizeof(int) * p.samples};
+  offsets[0] = 0;
+  for (int a = 0; a < kScratchArrays; ++a) offsets[a + 1] = offsets[a] + align_scratch(bytes[a]);
 }
 
 /// Bytes of scratch one warp needs.
 template <class T>
 IHT_HD size_t scratch_bytes(const WarpProblem& p) {
-  WarpScratch<T> scratch;
-  return lay_out_scratch(p, nullptr, &scratch);
+  size_t at[kScratchArrays + 1];
+  scratch_offsets<T>(p, at);
+  return at[kScratchArrays];
 }
 
 /// Carves one warp's scratch out of `base`: scratch_bytes<T>(p) long and
 /// kScratchAlignment-aligned (the host's AlignedScratch gives such a block).
 template <class T>
 IHT_HD WarpScratch<T> carve_scratch(const WarpProblem& p, unsigned char* base) {
-  WarpScratch<T> scratch;
-  lay_out_scratch(p, base, &scratch);
-  return scratch;
+  size_t at[kScratchArrays + 1];
+  scratch_offsets<T>(p, at);
+  return WarpScratch<T>{reinterpret_cast<T*>(base + at[kTrainX]), reinterpret_cast<int*>(base + at[kTrainY]),
+                        reinterpret_cast<T*>(base + at[kTrainT]), reinterpret_cast<T*>(base + at[kTestX]),
+                        reinterpret_cast<int*>(base + at[kTestY]), reinterpret_cast<T*>(base + at[kTestT]),
+                        reinterpret_cast<int*>(base + at[kPerm])};
 }
 
 }  // namespace iht::warp
