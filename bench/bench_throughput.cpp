@@ -118,7 +118,7 @@ struct Options {
 };
 
 int bench(const Options& o) {
-  const iht::Dataset data = iht::load_csv(o.data);
+  const iht::Dataset data = iht::load_dataset(o.data);
   const int n = data.parameters();
   if (o.sparsity < 1 || o.sparsity > n)
     throw iht::InputError("--sparsity must be in 1.." + std::to_string(n));

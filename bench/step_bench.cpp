@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   app.add_option("--data", path, "dataset")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   try {
-    const iht::Dataset data = iht::load_csv(path);
+    const iht::Dataset data = iht::load_dataset(path);
     if (sparsity < 1 || sparsity > data.parameters())
       throw iht::InputError("--sparsity must be in 1.." + std::to_string(data.parameters()));
     iht::ExperimentConfig config;

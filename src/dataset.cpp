@@ -52,9 +52,9 @@ double parse_number(const std::string& path, long line, const std::string& colum
 
 }  // namespace
 
-Dataset load_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) fail(path, 0, std::string("cannot open file: ") + std::strerror(errno));
+namespace {
+
+Dataset parse_stream(std::istream& in, const std::string& path) {
   Dataset data;
   data.path = path;
 
@@ -111,6 +111,25 @@ Dataset load_csv(const std::string& path) {
   return data;
 }
 
+}  // namespace
+
+Dataset load_csv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) fail(path, 0, std::string("cannot open file: ") + std::strerror(errno));
+  return parse_stream(in, path);
+}
+
+Dataset parse_csv(const std::string& text, const std::string& label) {
+  std::istringstream in(text);
+  return parse_stream(in, label);
+}
+
+Dataset load_dataset(const std::string& name_or_path) {
+  for (const auto& [name, text] : shipped_datasets())
+    if (name == name_or_path) return parse_csv(text, name);
+  return load_csv(name_or_path);
+}
+
 std::vector<std::string> parameter_names(int features, int classes) {
   const bool wide = features > 9 || classes > 9;
   std::vector<std::string> names;
@@ -123,7 +142,7 @@ std::vector<std::string> parameter_names(int features, int classes) {
 
 std::string default_data_path() {
   if (const char* env = std::getenv("IHTBATCH_DATA")) return env;
-  return IHTBATCH_DEFAULT_DATA;
+  return "iris";
 }
 
 }  // namespace iht

@@ -34,7 +34,7 @@ void expect_error(const std::string& name, const std::string& text,
 }  // namespace
 
 TEST(Dataset, IrisHasFishersValues) {
-  const Dataset d = load_csv(IHTBATCH_TEST_DATA);
+  const Dataset d = load_dataset("iris");
   EXPECT_EQ(d.samples, 150);
   EXPECT_EQ(d.features, 4);
   EXPECT_EQ(d.classes, 3);
@@ -100,3 +100,22 @@ TEST(Dataset, TooFewSamplesWithTwoClasses) {
   EXPECT_EQ(load_csv(write_temp("two.csv", "a,y\n1,0\n2,1\n")).train_size(), 1);
 }
 TEST(Dataset, NoFeatureColumn) { expect_error("nofeat.csv", "y\n0\n1\n", {"need at least one feature"}); }
+
+TEST(Dataset, TheShippedIrisIsTheDataFileBuiltIn) {
+  const Dataset shipped = load_dataset("iris"), file = load_csv(IHTBATCH_TEST_DATA);
+  EXPECT_EQ(shipped.path, "iris");
+  EXPECT_EQ(shipped.x, file.x);
+  EXPECT_EQ(shipped.y, file.y);
+  EXPECT_EQ(shipped.feature_names, file.feature_names);
+  // A path is read as a path.
+  EXPECT_EQ(load_dataset(IHTBATCH_TEST_DATA).x, file.x);
+}
+
+TEST(Dataset, AMissingNameIsAMissingFile) {
+  try {
+    load_dataset("irs");
+    FAIL() << "accepted a dataset that does not exist";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("irs: cannot open file"), std::string::npos) << e.what();
+  }
+}

@@ -9,7 +9,7 @@
 namespace iht::test {
 
 inline const Dataset& iris() {
-  static const Dataset d = load_csv(IHTBATCH_TEST_DATA);
+  static const Dataset d = load_dataset("iris");
   return d;
 }
 

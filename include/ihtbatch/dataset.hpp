@@ -1,6 +1,7 @@
 #pragma once
 // A labelled numeric dataset and its CSV loader (docs/SPEC.md §1).
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace iht {
@@ -25,11 +26,21 @@ struct Dataset {
 /// naming the file, the line and the problem.
 Dataset load_csv(const std::string& path);
 
+/// The same from text already in memory; `label` names it in messages.
+Dataset parse_csv(const std::string& text, const std::string& label);
+
+/// A shipped dataset by name ("iris"), else the CSV file at that path (write
+/// ./iris for a file of that name). Throws InputError.
+Dataset load_dataset(const std::string& name_or_path);
+
+/// The names of the shipped datasets, and their CSV text (built into the program).
+const std::vector<std::pair<std::string, std::string>>& shipped_datasets();
+
 /// Parameter names in θ order (docs/SPEC.md §2): w11 … w43, b1 … b3 for IRIS;
 /// w{i}_{j} when an index has two digits.
 std::vector<std::string> parameter_names(int features, int classes);
 
-/// The data file shipped with the program (IRIS).
+/// The default --data: IHTBATCH_DATA where set, else "iris".
 std::string default_data_path();
 
 }  // namespace iht

@@ -28,7 +28,7 @@ std::vector<RunResult> run_on(Backend& backend, const Dataset& data, const Exper
 
 int run_compare(const CompareFlags& f, ExperimentFlags& flags) {
   const ExperimentConfig config = flags.resolve();
-  const Dataset data = load_csv(flags.data);
+  const Dataset data = load_dataset(flags.data);
   const int n = data.parameters();
   SweepConfig sweep;
   sweep.experiment = config;

@@ -20,7 +20,7 @@ struct ExperimentFlags {
     app.add_option("--step-size", config.step_size,
                    "Fixed step size instead of 1/L-hat (0: Monte Carlo estimate)")->capture_default_str();
     app.add_option("--precision", precision, "float64 (double) or float32 (float)")->capture_default_str();
-    app.add_option("--data", data, "CSV: header, numeric features, integer class last")->capture_default_str();
+    app.add_option("--data", data, "iris (shipped) or a CSV path: header, numeric features, integer class last")->capture_default_str();
   }
 
   /// The validated experiment config (throws InputError).

@@ -101,7 +101,7 @@ void print_text(const RunResult& r, const RunDetail& d, const Dataset& data, con
 
 int run_one(RunFlags f, ExperimentFlags& flags, bool seeds_given) {
   const ExperimentConfig config = flags.resolve();
-  const Dataset data = load_csv(flags.data);
+  const Dataset data = load_dataset(flags.data);
   const int n = data.parameters();
   if (f.sparsity < 1 || f.sparsity > n)
     throw InputError("--sparsity " + std::to_string(f.sparsity) + " is out of range 1.." + std::to_string(n));

@@ -15,7 +15,7 @@ unsigned long long binomial(int n, int k) {
 }
 
 int print_supports(const std::string& path, bool csv) {
-  const Dataset data = load_csv(path);
+  const Dataset data = load_dataset(path);
   const int n = data.parameters();
   if (csv) std::cout << "s,supports\n";
   else std::cout << "Number of possible supports C(" << n << ", s) for " << n << " parameters\n    s     supports\n";

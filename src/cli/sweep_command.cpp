@@ -39,7 +39,7 @@ struct InterruptGuard {
 int run_sweep_command(SweepConfig config, ExperimentFlags& flags, const std::string& sparsity_text,
                       const std::string& backend_name) {
   config.experiment = flags.resolve();
-  const Dataset data = load_csv(flags.data);
+  const Dataset data = load_dataset(flags.data);
   config.sparsities = sparsity_text.empty() ? parse_sparsity_list("1-" + std::to_string(data.parameters() - 1))
                                             : parse_sparsity_list(sparsity_text);
   validate(config, data);
