@@ -1,10 +1,13 @@
 // The GPU backend against the reference and the CPU warp engine. Skipped,
-// visibly, where there is no CUDA device.
+// visibly and with the reason, where it cannot run; a failure instead when
+// IHTBATCH_REQUIRE_GPU=1 (on a machine that has a GPU).
 #include <gtest/gtest.h>
 
+#include "gpu_test_support.hpp"
 #include "test_support.hpp"
 #include "ihtbatch/compare.hpp"
 #include "ihtbatch/engines.hpp"
+#include "ihtbatch/error.hpp"
 #include "ihtbatch/sweep.hpp"
 
 using namespace iht;
@@ -19,9 +22,6 @@ std::vector<RunSpec> every_level(long runs) {
   s.runs = runs;
   return plan_sweep(s, iris());
 }
-
-#define REQUIRE_GPU() \
-  if (!gpu_available()) GTEST_SKIP() << "no CUDA device (or no GPU backend in this build): GPU test skipped"
 
 }  // namespace
 
@@ -61,5 +61,14 @@ TEST(Gpu, AwkwardBatchSizesComputeEveryRun) {
     s.dense = false;
     const auto results = run_on("gpu", iris(), c, plan_sweep(s, iris()));
     for (const auto& r : results) ASSERT_EQ(r.steps, 5) << count;
+  }
+}
+
+TEST(Gpu, StatusSaysWhyItCannotRun) {
+  const GpuStatus gpu = gpu_status();
+  EXPECT_FALSE(gpu.detail.empty());
+  if (!gpu.usable) {
+    EXPECT_THROW(make_backend(BackendKind::kGpu, 1), InputError);
+    EXPECT_NE(available_backends().front(), BackendKind::kGpu);
   }
 }

@@ -2,6 +2,7 @@
 // The warp engine's two backends: the same kernel source (kernels/iht_run.hpp)
 // run by CPU threads or by GPU warps.
 #include <memory>
+#include <string>
 
 #include "ihtbatch/backend.hpp"
 
@@ -10,8 +11,15 @@ namespace iht {
 /// Warps across all cores (threads ≤ 0) with dynamic scheduling.
 std::unique_ptr<Backend> make_cpu_backend(int threads);
 
-/// True when this build has the GPU backend and a CUDA device is present.
-bool gpu_available();
+/// Whether the GPU backend can run here, and if not, why: no GPU backend in
+/// this build, the CUDA error of looking for a device (a driver too old, no
+/// device), or a device this build has no code for.
+struct GpuStatus {
+  bool usable = false;
+  std::string detail;
+};
+GpuStatus gpu_status();
+
 /// Persistent warps on the current CUDA device. Throws when none is usable.
 std::unique_ptr<Backend> make_gpu_backend();
 

@@ -1,14 +1,16 @@
 // The GPU warp engine: persistent warps, each taking the next run from a
 // global counter until the batch is done, so a warp that finishes a short run
 // (large s stops at tol early) starts another instead of idling.
-#include <thrust/device_vector.h>
-
+#include <algorithm>
 #include <chrono>
+#include <climits>
 #include <thread>
 #include <vector>
 
 #include "cuda_check.cuh"
+#include "device_memory.cuh"
 #include "ihtbatch/engines.hpp"
+#include "ihtbatch/error.hpp"
 #include "warp_gpu.cuh"
 #include "warp_host.hpp"
 
@@ -16,6 +18,7 @@ namespace iht {
 namespace {
 
 constexpr int kWarpsPerBlock = 4;
+constexpr int kThreadsPerBlock = kWarpsPerBlock * warp::kWarpWidth;
 
 /// Host-mapped: the kernel posts how many runs are finished (for the progress
 /// line only; the exact count is kept in device memory) and the host may ask
@@ -26,7 +29,7 @@ struct Mailbox {
 };
 
 template <class T, class Kernel>
-__global__ void __launch_bounds__(kWarpsPerBlock * warp::kWarpWidth)
+__global__ void __launch_bounds__(kThreadsPerBlock)
     iht_persistent_kernel(Kernel kernel, warp::WarpProblem p, const warp::WarpRunSpec* specs, int count,
                           unsigned int* next_run, unsigned int* finished, unsigned char* scratch,
                           size_t scratch_stride, warp::WarpResult* results, volatile Mailbox* mailbox) {
@@ -44,11 +47,68 @@ __global__ void __launch_bounds__(kWarpsPerBlock * warp::kWarpWidth)
   }
 }
 
+/// Does nothing: whether it loads tells whether this build has code for the device.
+__global__ void probe_kernel() {}
+
+/// A batch's inputs and outputs in device memory; results poisoned (all-ones
+/// bytes read as NaN doubles and steps = −1) so an unwritten one shows.
+struct DeviceBatch {
+  gpu::DeviceBuffer<double> x;
+  gpu::DeviceBuffer<int> y;
+  gpu::DeviceBuffer<warp::WarpRunSpec> specs;
+  gpu::DeviceBuffer<warp::WarpResult> results;
+  gpu::DeviceBuffer<unsigned int> counters;  // [0] the next run to take, [1] runs finished
+
+  DeviceBatch(const warp::WarpProblem& p, const std::vector<warp::WarpRunSpec>& host_specs)
+      : x(p.x, static_cast<size_t>(p.samples) * p.d),
+        y(p.y, static_cast<size_t>(p.samples)),
+        specs(host_specs),
+        results(host_specs.size()),
+        counters(std::vector<unsigned int>{0u, 0u}) {
+    results.fill_bytes(0xFF);
+  }
+};
+
+/// Waits for the stream's work, posting progress and passing on a cancel.
+/// Polls every millisecond: the end of a 0.2 s sweep is seen within 1 ms.
+void wait_for_kernel(const gpu::MappedHost<Mailbox>& mailbox, Progress& progress) {
+  cudaError_t state;
+  while ((state = cudaStreamQuery(0)) == cudaErrorNotReady) {
+    progress.done.store(static_cast<long>(mailbox.host()->done));
+    if (progress.cancel.load()) mailbox.host()->cancel = 1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  CHECK_CUDA(state);
+  CHECK_LAUNCH();
+}
+
+/// results[i] ← the device's result of run i. Every run reported finished
+/// must have written its result, and without a cancel every run must have.
+void collect(const DeviceBatch& batch, const std::vector<RunSpec>& specs, int parameters, bool cancelled,
+             std::vector<RunResult>& results, Progress& progress) {
+  const unsigned int done = batch.counters.download()[1];
+  progress.done.store(static_cast<long>(done));
+  const std::vector<warp::WarpResult> host = batch.results.download();
+  size_t written = 0;
+  for (size_t i = 0; i < host.size(); ++i) {
+    if (host[i].steps < 0) continue;  // not run (cancelled)
+    results[i] = warp::to_run_result(host[i], specs[i], parameters);
+    ++written;
+  }
+  if (written != done)
+    throw std::runtime_error("gpu backend: " + std::to_string(done) + " runs reported done but " +
+                             std::to_string(written) + " results written");
+  if (!cancelled && written != host.size())
+    throw std::runtime_error("gpu backend: the kernel left " + std::to_string(host.size() - written) + " of " +
+                             std::to_string(host.size()) + " results unwritten");
+}
+
 class GpuWarpBackend final : public Backend {
  public:
   GpuWarpBackend() {
     CHECK_CUDA(cudaGetDevice(&device_));
     CHECK_CUDA(cudaGetDeviceProperties(&props_, device_));
+    CHECK_CUDA(cudaFree(nullptr));  // creates the context now, not inside the first timed batch
   }
   BackendKind kind() const override { return BackendKind::kGpu; }
   std::string device() const override {
@@ -58,92 +118,51 @@ class GpuWarpBackend final : public Backend {
 
   void run(const Dataset& data, const ExperimentConfig& config, const std::vector<RunSpec>& specs,
            std::vector<RunResult>& results, Progress& progress) override {
-    warp::WarpProblem p = warp::make_problem(data, config);
+    const warp::WarpProblem p = warp::make_problem(data, config);
     results.assign(specs.size(), RunResult{});
     if (specs.empty()) return;
-    if (config.precision == Precision::kFloat32)
-      dispatch<float>(p, specs, results, progress);
-    else
-      dispatch<double>(p, specs, results, progress);
+    if (specs.size() > static_cast<size_t>(INT_MAX))
+      throw InputError("gpu backend: " + std::to_string(specs.size()) + " runs in one batch (at most " +
+                       std::to_string(INT_MAX) + ")");
+    warp::dispatch_kernel(p, [&](auto kernel) {
+      if (config.precision == Precision::kFloat32)
+        launch<float>(kernel, p, specs, results, progress);
+      else
+        launch<double>(kernel, p, specs, results, progress);
+    });
   }
 
  private:
-  template <class T>
-  void dispatch(warp::WarpProblem& p, const std::vector<RunSpec>& specs, std::vector<RunResult>& results,
-                Progress& progress) {
-    warp::dispatch_kernel(p, [&](auto kernel) { launch<T>(kernel, p, specs, results, progress); });
+  /// Persistent blocks: as many as fit on the device at once, no more than the runs need.
+  template <class T, class Kernel>
+  int blocks_for(int runs) const {
+    int blocks_per_sm = 0;
+    CHECK_CUDA(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, iht_persistent_kernel<T, Kernel>,
+                                                             kThreadsPerBlock, 0));
+    if (blocks_per_sm < 1) throw std::runtime_error("gpu backend: the kernel cannot be resident on this device");
+    return std::min(blocks_per_sm * props_.multiProcessorCount, (runs + kWarpsPerBlock - 1) / kWarpsPerBlock);
   }
 
   template <class T, class Kernel>
   void launch(Kernel kernel, warp::WarpProblem p, const std::vector<RunSpec>& specs, std::vector<RunResult>& results,
               Progress& progress) {
     const int count = static_cast<int>(specs.size());
-    thrust::device_vector<double> x(p.x, p.x + static_cast<size_t>(p.samples) * p.d);
-    thrust::device_vector<int> y(p.y, p.y + p.samples);
-    p.x = thrust::raw_pointer_cast(x.data());
-    p.y = thrust::raw_pointer_cast(y.data());
     std::vector<warp::WarpRunSpec> host_specs;
     for (const auto& spec : specs) host_specs.push_back(warp::to_warp(spec));
-    thrust::device_vector<warp::WarpRunSpec> dev_specs(host_specs.begin(), host_specs.end());
-    thrust::device_vector<warp::WarpResult> dev_results(count);
-    // Poison: all-ones bytes read as NaN doubles and steps = −1.
-    CHECK_CUDA(cudaMemset(thrust::raw_pointer_cast(dev_results.data()), 0xFF, sizeof(warp::WarpResult) * count));
-    thrust::device_vector<unsigned int> next_run(1, 0u), finished(1, 0u);
+    DeviceBatch batch(p, host_specs);
+    p.x = batch.x.data();
+    p.y = batch.y.data();
+    const int blocks = blocks_for<T, Kernel>(count);
+    const size_t stride = (warp::scratch_bytes<T>(p) + 255) / 256 * 256;  // each warp's scratch, 256-byte aligned
+    gpu::DeviceBuffer<unsigned char> scratch(stride * blocks * kWarpsPerBlock);
+    gpu::MappedHost<Mailbox> mailbox;
 
-    int blocks_per_sm = 0;
-    const int threads = kWarpsPerBlock * warp::kWarpWidth;
-    CHECK_CUDA(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, iht_persistent_kernel<T, Kernel>,
-                                                             threads, 0));
-    if (blocks_per_sm < 1) throw std::runtime_error("gpu backend: the kernel cannot be resident on this device");
-    const int max_blocks = blocks_per_sm * props_.multiProcessorCount;
-    const int blocks = std::min(max_blocks, (count + kWarpsPerBlock - 1) / kWarpsPerBlock);
-    const size_t stride = (warp::scratch_bytes<T>(p) + 255) / 256 * 256;
-    thrust::device_vector<unsigned char> scratch(stride * blocks * kWarpsPerBlock);
-
-    Mailbox* mailbox = nullptr;
-    CHECK_CUDA(cudaHostAlloc(&mailbox, sizeof(Mailbox), cudaHostAllocMapped));
-    struct FreeHost {
-      Mailbox* m;
-      ~FreeHost() { cudaFreeHost(m); }
-    } free_mailbox{mailbox};
-    mailbox->done = 0;
-    mailbox->cancel = 0;
-    Mailbox* dev_mailbox = nullptr;
-    CHECK_CUDA(cudaHostGetDevicePointer(&dev_mailbox, mailbox, 0));
-
-    iht_persistent_kernel<T, Kernel><<<blocks, threads>>>(
-        kernel, p, thrust::raw_pointer_cast(dev_specs.data()), count, thrust::raw_pointer_cast(next_run.data()),
-        thrust::raw_pointer_cast(finished.data()), thrust::raw_pointer_cast(scratch.data()), stride,
-        thrust::raw_pointer_cast(dev_results.data()), dev_mailbox);
+    iht_persistent_kernel<T, Kernel><<<blocks, kThreadsPerBlock>>>(
+        kernel, p, batch.specs.data(), count, batch.counters.data(), batch.counters.data() + 1, scratch.data(),
+        stride, batch.results.data(), mailbox.device());
     CHECK_LAUNCH();
-    // Report progress and pass on a cancel while the kernel runs.
-    const volatile Mailbox* box = mailbox;
-    while (cudaStreamQuery(0) == cudaErrorNotReady) {
-      progress.done.store(static_cast<long>(box->done));
-      if (progress.cancel.load()) mailbox->cancel = 1;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    CHECK_CUDA(cudaDeviceSynchronize());
-    CHECK_LAUNCH();
-    unsigned int done = 0;
-    CHECK_CUDA(cudaMemcpy(&done, thrust::raw_pointer_cast(finished.data()), sizeof done, cudaMemcpyDeviceToHost));
-    progress.done.store(static_cast<long>(done));
-
-    std::vector<warp::WarpResult> host(count);
-    CHECK_CUDA(cudaMemcpy(host.data(), thrust::raw_pointer_cast(dev_results.data()),
-                          sizeof(warp::WarpResult) * count, cudaMemcpyDeviceToHost));
-    long written = 0;
-    for (int i = 0; i < count; ++i) {
-      if (host[i].steps < 0) continue;  // not run (cancelled)
-      results[i] = warp::to_run_result(host[i], specs[i], p.n);
-      ++written;
-    }
-    if (written != static_cast<long>(done))
-      throw std::runtime_error("gpu backend: " + std::to_string(done) + " runs reported done but " +
-                               std::to_string(written) + " results written");
-    if (!progress.cancel.load() && written != count)
-      throw std::runtime_error("gpu backend: the kernel left " + std::to_string(count - written) +
-                               " of " + std::to_string(count) + " results unwritten");
+    wait_for_kernel(mailbox, progress);
+    collect(batch, specs, p.n, progress.cancel.load(), results, progress);
   }
 
   int device_ = 0;
@@ -152,9 +171,20 @@ class GpuWarpBackend final : public Backend {
 
 }  // namespace
 
-bool gpu_available() {
+GpuStatus gpu_status() {
   int count = 0;
-  return cudaGetDeviceCount(&count) == cudaSuccess && count > 0;
+  const cudaError_t found = cudaGetDeviceCount(&count);
+  if (found != cudaSuccess)
+    return {false, std::string("cudaGetDeviceCount: ") + cudaGetErrorName(found) + ": " + cudaGetErrorString(found)};
+  if (count == 0) return {false, "no CUDA device"};
+  cudaFuncAttributes attributes{};
+  const cudaError_t loads = cudaFuncGetAttributes(&attributes, probe_kernel);
+  if (loads != cudaSuccess)
+    return {false, std::string("this build has no code for the device (cudaFuncGetAttributes: ") +
+                       cudaGetErrorName(loads) + ": " + cudaGetErrorString(loads) + ")"};
+  cudaDeviceProp props{};
+  CHECK_CUDA(cudaGetDeviceProperties(&props, 0));
+  return {true, std::to_string(count) + " CUDA device(s), the first " + props.name};
 }
 
 std::unique_ptr<Backend> make_gpu_backend() { return std::make_unique<GpuWarpBackend>(); }

@@ -7,7 +7,7 @@
 namespace iht {
 
 #if !defined(IHTBATCH_HAVE_CUDA)
-bool gpu_available() { return false; }
+GpuStatus gpu_status() { return {false, "this build has no GPU backend (no CUDA compiler was found)"}; }
 std::unique_ptr<Backend> make_gpu_backend() {
   throw InputError("backend 'gpu': this build has no GPU backend (no CUDA compiler was found)");
 }
@@ -31,7 +31,7 @@ BackendKind parse_backend(const std::string& name, const std::string& flag) {
 
 std::vector<BackendKind> available_backends() {
   std::vector<BackendKind> kinds;
-  if (gpu_available()) kinds.push_back(BackendKind::kGpu);
+  if (gpu_status().usable) kinds.push_back(BackendKind::kGpu);
   kinds.push_back(BackendKind::kCpu);
   kinds.push_back(BackendKind::kReference);
   return kinds;
@@ -42,9 +42,11 @@ std::unique_ptr<Backend> make_backend(BackendKind kind, int threads) {
     case BackendKind::kAuto: return make_backend(available_backends().front(), threads);
     case BackendKind::kReference: return make_reference_backend(threads);
     case BackendKind::kCpu: return make_cpu_backend(threads);
-    case BackendKind::kGpu:
-      if (!gpu_available()) throw InputError("backend 'gpu': no CUDA device is available");
+    case BackendKind::kGpu: {
+      const GpuStatus gpu = gpu_status();
+      if (!gpu.usable) throw InputError("backend 'gpu' cannot run here: " + gpu.detail);
       return make_gpu_backend();
+    }
   }
   throw InputError("unknown backend");  // unreachable: every kind is handled above
 }
