@@ -97,6 +97,14 @@ struct ScalarLaneBits {
   }
   /// x, or lo where x < lo; NaN stays NaN.
   static IHT_HD S at_least(S x, S lo) { return x < lo ? lo : x; }
+  /// The correctly rounded square root in S itself (a float's in float, as
+  /// nvcc computes it, not in double as g++'s ::sqrt(float) would).
+  static IHT_HD S sqrt(S x) {
+    if constexpr (std::is_same_v<S, double>)
+      return ::sqrt(x);
+    else
+      return ::sqrtf(x);
+  }
   static IHT_HD UInt to_bits(S v) { return bit_copy<UInt>(v); }
   static IHT_HD S from_bits(UInt b) { return bit_copy<S>(b); }
 };

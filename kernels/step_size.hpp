@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "common.hpp"
+#include "fast_math.hpp"
 #include "init.hpp"
 #include "select.hpp"
 #include "split.hpp"
@@ -18,6 +19,7 @@ namespace iht::warp {
 template <class Model, class W, class T, class Shape>
 IHT_HD T estimate_lipschitz(const W& w, const Shape& shape, const WarpProblem& p, int s, uint64_t init_seed,
                             const SplitView<T>& train) {
+  using B = ScalarLaneBits<T>;  // explicit fused multiply-adds and T's own sqrt: the same bits on CPU and GPU
   const int n = shape.n;
   T best = T(0);
   for (int j = 0; j < p.n_monte; ++j) {
@@ -31,16 +33,16 @@ IHT_HD T estimate_lipschitz(const W& w, const Shape& shape, const WarpProblem& p
       delta = theta[i] != T(0) && m < delta ? m : delta;
     }
     for (int i = 0; i < n; ++i)
-      moved[i] = theta[i] + delta * static_cast<T>(standard_normal(init_seed, Stream::kMonteNormal, sub, i));
+      moved[i] = B::fma(delta, static_cast<T>(standard_normal(init_seed, Stream::kMonteNormal, sub, i)), theta[i]);
     hard_threshold(w, shape, moved, s, tilde, support);  // the move seldom changes the top s
     Model::loss_and_grad(w, shape, tilde, train, g1);
     Model::loss_and_grad(w, shape, theta, train, g2);
     T dg = T(0), dt = T(0);
     for (int i = 0; i < n; ++i) {
-      dg += (g1[i] - g2[i]) * (g1[i] - g2[i]);
-      dt += (tilde[i] - theta[i]) * (tilde[i] - theta[i]);
+      dg = B::fma(g1[i] - g2[i], g1[i] - g2[i], dg);
+      dt = B::fma(tilde[i] - theta[i], tilde[i] - theta[i], dt);
     }
-    const T ratio = sqrt(dg) / sqrt(dt);
+    const T ratio = B::sqrt(dg) / B::sqrt(dt);  // in T on both sides (IEEE sqrt and division)
     best = ratio > best && ratio < T(INFINITY) ? ratio : best;
   }
   return best;

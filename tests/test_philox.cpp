@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <random>
 #include <vector>
 
 #include "ihtbatch/philox.hpp"
+#include "ihtbatch/portable_math.hpp"
 
 using namespace iht;
 
@@ -82,4 +84,43 @@ TEST(Philox, PermutationIsAPermutationAndUniformish) {
 
 TEST(Philox, BelowStaysBelow) {
   for (uint32_t i = 0; i < 10000; ++i) EXPECT_LT(below(uniform01(5, Stream::kSupport, 0, i), 3), 3u);
+}
+
+namespace {
+
+/// |got − want| in units of want's last place (want in long double).
+double ulps(double got, long double want) {
+  const double w = static_cast<double>(want);
+  const double ulp = std::fabs(std::nextafter(w, INFINITY) - w);
+  return static_cast<double>(std::fabs(static_cast<long double>(got) - want) / ulp);
+}
+
+}  // namespace
+
+TEST(PortableMath, LogIsWithinThreeUlpOverTheNormalsDomain) {
+  std::mt19937_64 rng(7);
+  double worst = 0;
+  for (int i = 0; i < 200000; ++i) {
+    // 1 − u for u a multiple of 2^-53 in [0, 1): every binade from 2^-53 to 1.
+    const double x = std::ldexp(1.0, -static_cast<int>(rng() % 53)) * (1.0 - std::ldexp(rng() >> 11, -54));
+    if (x == 1.0) continue;
+    worst = std::max(worst, ulps(iht::portable_log(x), std::log(static_cast<long double>(x))));
+  }
+  EXPECT_LE(worst, 3.0);
+  EXPECT_EQ(iht::portable_log(1.0), 0.0);
+  EXPECT_NEAR(iht::portable_log(std::ldexp(1.0, -53)), -53 * 0.69314718055994530942, 1e-13);
+}
+
+TEST(PortableMath, CosIsWithinThreeUlpOnZeroToTwoPi) {
+  std::mt19937_64 rng(8);
+  double worst = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double x = 6.283185307179586 * std::ldexp(rng() >> 11, -53);
+    const long double want = std::cos(static_cast<long double>(x));
+    if (std::fabs(want) > 1e-3) worst = std::max(worst, ulps(iht::portable_cos(x), want));
+    else EXPECT_NEAR(iht::portable_cos(x), static_cast<double>(want), 1e-18);
+  }
+  EXPECT_LE(worst, 3.0);
+  EXPECT_EQ(iht::portable_cos(0.0), 1.0);
+  EXPECT_EQ(iht::portable_cos(3.141592653589793), -1.0);
 }

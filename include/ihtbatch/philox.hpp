@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "ihtbatch/hostdevice.hpp"
+#include "ihtbatch/portable_math.hpp"
 
 namespace iht {
 
@@ -86,12 +87,13 @@ IHT_HD uint32_t below(double u, uint32_t bound) {
 
 /// The index-th standard normal of a stream by the Box-Muller transform (cosine
 /// branch only): uniforms 2·index and 2·index+1, with 1−u1 in (0, 1] so the
-/// logarithm is finite.
+/// logarithm is finite. log and cos are the project's own (portable_math.hpp),
+/// so every backend draws the same bits; sqrt is IEEE on every side.
 IHT_HD double standard_normal(uint64_t seed, Stream stream, uint32_t substream, uint32_t index) {
   constexpr double kTwoPi = 6.283185307179586476925286766559;
   const Philox4x32 r = uniform_block(seed, stream, substream, index);  // holds uniforms 2·index and 2·index+1
   const double u1 = uniform_of(r, 0), u2 = uniform_of(r, 1);
-  return sqrt(-2.0 * log(1.0 - u1)) * cos(kTwoPi * u2);
+  return sqrt(-2.0 * portable_log(1.0 - u1)) * portable_cos(kTwoPi * u2);
 }
 
 /// Fisher-Yates: perm (length n, any contents) becomes a uniformly random
