@@ -35,8 +35,9 @@ prepare() {
   # Fallback binaries for a machine where the build fails (other libraries):
   # data built in (no paths), the GPU code for sm_90.
   cmake --preset hopper -DCMAKE_PREFIX_PATH="$deps/usr" >/dev/null
-  cmake --build --preset hopper -j "$(nproc)" --target ihtbatch ihtbatch_tests ihtbatch_bench
-  cp build-sm90/ihtbatch build-sm90/tests/ihtbatch_tests build-sm90/bench/ihtbatch_bench "$deps/bin/"
+  cmake --build --preset hopper -j "$(nproc)" --target ihtbatch ihtbatch_tests ihtbatch_gpu_tests ihtbatch_bench
+  cp build-sm90/ihtbatch build-sm90/tests/ihtbatch_tests build-sm90/tests/ihtbatch_gpu_tests \
+     build-sm90/bench/ihtbatch_bench "$deps/bin/"
   git rev-parse HEAD > "$deps/commit"
   du -sh "$deps"
   echo "prepared $deps (commit $(cat "$deps/commit")); carry .gpu-deps to the device machine"
@@ -84,14 +85,15 @@ device() {
   if [ ! -x "$bin/ihtbatch" ]; then
     note "build failed: using the prepared binaries of commit $(cat "$deps/commit" 2>/dev/null)"
     mkdir -p "$bin/tests" "$bin/bench"
-    cp "$deps/bin/ihtbatch" "$bin/" && cp "$deps/bin/ihtbatch_tests" "$bin/tests/" &&
+    cp "$deps/bin/ihtbatch" "$bin/" && cp "$deps/bin/ihtbatch_tests" "$deps/bin/ihtbatch_gpu_tests" "$bin/tests/" &&
       cp "$deps/bin/ihtbatch_bench" "$bin/bench/" || { note "no binaries: stopping"; exit 1; }
   fi
   local ib=$bin/ihtbatch
-  grep -E "registers|spill" "$logs/build.log" > "$logs/ptxas.txt" 2>/dev/null
+  bash tests/gpu_resource_budget.sh "$bin/ptxas_report.txt" > "$logs/ptxas.txt" 2>&1
 
   # 2. Correctness first: the GPU tests (a skip is a failure here), then the
   #    backends against each other, then a byte diff of a whole sweep.
+  step gpu_primitives 30 "IHTBATCH_REQUIRE_GPU=1 '$bin/tests/ihtbatch_gpu_tests'"
   step gpu_tests 60 "IHTBATCH_REQUIRE_GPU=1 '$bin/tests/ihtbatch_tests' --gtest_filter='Gpu*'"
   step compare_ref_f64 90 "'$ib' compare --backend gpu --against reference --runs 100"
   step compare_cpu_f64 40 "'$ib' compare --backend gpu --against cpu --runs 200"

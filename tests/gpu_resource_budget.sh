@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The GPU kernels' resources as ptxas reported them in this build (the
+# report cmake/ptxas_report.sh keeps): a table, and a failure when a hot
+# kernel (the IRIS fixed shape) spills more than its budget. float32: none.
+# float64: the 248–276 bytes of stores it has spilled since the first audit
+# (θ, ∇f and the step, the same in every lane, take ~90 registers); the
+# budget goes to 0 when they leave the registers. Skipped (77) without CUDA.
+set -u
+report=$1
+[ -s "$report" ] || { echo "no ptxas report (a build without CUDA): skipped"; exit 77; }
+awk '
+  /Compiling entry function/ {
+    name = ""
+    if ($0 ~ /persistent_kernel/) {
+      prec = ($0 ~ /persistent_kernelId/) ? "float64" : "float32"
+      shape = ($0 ~ /FixedShape/) ? "iris-fixed" : "dynamic"
+      match($0, /sm_[0-9]+/); name = substr($0, RSTART, RLENGTH) " " prec " " shape
+    }
+  }
+  /bytes stack frame/ && name != "" { stack = $1; stores = $5; loads = $9 }
+  /ptxas info +: Used/ && name != "" {
+    regs = $5
+    printf "%-26s %4s registers %5s B stack %4s B spill stores %4s B spill loads\n", name, regs, stack, stores, loads
+    budget = (name ~ /float64 iris-fixed/) ? 300 : (name ~ /iris-fixed/ ? 0 : -1)
+    if (budget >= 0 && stores + 0 > budget) { printf "  over budget: %s B of spill stores, budget %s\n", stores, budget; bad = 1 }
+    kernels++
+    name = ""
+  }
+  END {
+    if (kernels == 0) { print "no kernel in the report"; exit 1 }
+    if (bad) { print "0 passed, 1 failed"; exit 1 }
+    print "1 passed, 0 failed"
+  }' "$report"
