@@ -28,8 +28,9 @@ prepare() {
   # CMake configs find headers and libraries relative to themselves.
   for pkg in libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev; do
     dpkg -L "$pkg" | while read -r f; do
-      [ -f "$f" ] && [[ $f == /usr/include/* || $f == /usr/lib/* || $f == /usr/share/cmake/* ]] &&
+      if [ -f "$f" ] && [[ $f == /usr/include/* || $f == /usr/lib/* || $f == /usr/share/cmake/* ]]; then
         install -D -m 644 "$f" "$deps$f"
+      fi
     done
   done
   # Fallback binaries for a machine where the build fails (other libraries):
