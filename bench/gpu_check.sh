@@ -82,7 +82,9 @@ device() {
 
   # 1. Build for sm_90 here, else fall back to the prepared binaries.
   local bin=$root/build-sm90
-  step build 240 "cmake --preset hopper -DCMAKE_PREFIX_PATH='$deps/usr' && cmake --build --preset hopper -j \$(nproc)"
+  local generator=""  # the device image may have ninja and no make
+  command -v make >/dev/null || { command -v ninja >/dev/null && generator="-G Ninja"; }
+  step build 240 "cmake --preset hopper $generator -DCMAKE_PREFIX_PATH='$deps/usr' && cmake --build --preset hopper -j \$(nproc)"
   if [ ! -x "$bin/ihtbatch" ]; then
     note "build failed: using the prepared binaries of commit $(cat "$deps/commit" 2>/dev/null)"
     mkdir -p "$bin/tests" "$bin/bench"
