@@ -6,16 +6,20 @@
 #                                       device machine lacks: the CLI11, nlohmann_json
 #                                       and GoogleTest headers, CMake configs and
 #                                       static libraries, and fallback binaries built
-#                                       here for sm_90.
-#   bash bench/gpu_check.sh             on the device machine: builds for sm_90 and
+#                                       here for sm_90 (portable x86-64-v3 host code,
+#                                       static CUDA runtime). Checks that a configure
+#                                       finds everything in .gpu-deps alone.
+#   bash bench/gpu_check.sh             on the device machine: builds for sm_90, then
 #                                       checks and times the GPU backend; carry
-#                                       .gpu-deps. Stops at once, saying so, where
-#                                       there is no GPU.
+#                                       .gpu-deps. Stops at once, saying so (exit 3),
+#                                       where there is no GPU.
 #
-# Logs go to $IHTBATCH_GPU_LOG_DIR (default: $OUT where set, else gpu-check-logs/).
-# The device mode ends within $IHTBATCH_GPU_BUDGET_S seconds (default 480): each
-# step has an estimated cost, and a step that would not fit is skipped (the steps
-# run most important first), with a line saying so.
+# Logs go to $IHTBATCH_GPU_LOG_DIR (default gpu-check-logs/); where $OUT is set
+# (the device tool), summary.txt, steps.log (every step's output, one after the
+# other) and logs.tar.gz are copied there. The device mode ends within
+# $IHTBATCH_GPU_BUDGET_S seconds (default 480): steps run most important first,
+# each with an estimated cost; one that would not fit is skipped with a line,
+# and none may take more than 3× its estimate. Exit code 1 when a step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -33,92 +37,141 @@ prepare() {
       fi
     done
   done
-  # Fallback binaries for a machine where the build fails (other libraries):
-  # data built in (no paths), the GPU code for sm_90.
-  cmake --preset hopper -DCMAKE_PREFIX_PATH="$deps/usr" >/dev/null
-  cmake --build --preset hopper -j "$(nproc)" --target ihtbatch ihtbatch_tests ihtbatch_gpu_tests ihtbatch_bench
-  cp build-sm90/ihtbatch build-sm90/tests/ihtbatch_tests build-sm90/tests/ihtbatch_gpu_tests \
-     build-sm90/bench/ihtbatch_bench "$deps/bin/"
+  # A configure that may look nowhere but .gpu-deps must find them all.
+  local probe; probe=$(mktemp -d)
+  cmake -S "$root" -B "$probe" -DIHTBATCH_CUDA=OFF -DCMAKE_MAKE_PROGRAM="$(command -v make)" \
+    -DCMAKE_CXX_COMPILER="$(command -v g++)" -DCMAKE_FIND_USE_CMAKE_SYSTEM_PATH=OFF \
+    -DCMAKE_FIND_USE_SYSTEM_ENVIRONMENT_PATH=OFF -DCMAKE_PREFIX_PATH="$deps/usr" > "$probe.log" 2>&1 ||
+    { cat "$probe.log"; echo "a configure with only .gpu-deps failed"; exit 1; }
+  rm -rf "$probe" "$probe.log"
+  # Fallback binaries for a device where the build fails: portable host code
+  # (the device's CPU may lack this machine's AVX-512), the CUDA runtime linked
+  # in, IRIS built in (no paths), GPU code for sm_90.
+  cmake --preset hopper -B "$root/build-fallback" -DIHTBATCH_NATIVE=OFF -DCMAKE_CXX_FLAGS=-march=x86-64-v3 \
+    -DCMAKE_PREFIX_PATH="$deps/usr" >/dev/null
+  cmake --build "$root/build-fallback" -j "$(nproc)" --target ihtbatch ihtbatch_tests ihtbatch_gpu_tests ihtbatch_bench
+  cp build-fallback/ihtbatch build-fallback/tests/ihtbatch_tests build-fallback/tests/ihtbatch_gpu_tests \
+     build-fallback/bench/ihtbatch_bench "$deps/bin/"
   git rev-parse HEAD > "$deps/commit"
   du -sh "$deps"
   echo "prepared $deps (commit $(cat "$deps/commit")); carry .gpu-deps to the device machine"
 }
 
-logs=${IHTBATCH_GPU_LOG_DIR:-${OUT:-$root/gpu-check-logs}}
+logs=${IHTBATCH_GPU_LOG_DIR:-$root/gpu-check-logs}
+scratch=$logs/outputs  # sweeps' files: kept out of what is copied back
 budget=${IHTBATCH_GPU_BUDGET_S:-480}
 start=$(date +%s)
-summary=""
+failed=0
+last_rc=0
 
 note() { echo "$*" | tee -a "$logs/summary.txt"; }
 
-# step NAME COST_S COMMAND...: runs COMMAND into $logs/NAME.log when COST_S fits
-# the time left; records ok, FAILED (rc) or skipped.
+# step NAME COST_S COMMAND: runs COMMAND (a bash string) into $logs/NAME.log
+# when COST_S fits the time left, for at most 3 × COST_S; records ok, FAILED
+# (rc, and the log's tail on stdout) or skipped; sets last_rc (125: skipped).
 step() {
-  local name=$1 cost=$2; shift 2
+  local name=$1 cost=$2 command=$3
   local left=$((budget - ($(date +%s) - start)))
   if ((cost > left)); then
     note "skipped  $name (needs ~${cost} s, ${left} s left)"
+    last_rc=125
     return 0
   fi
-  local t0=$(date +%s)
-  timeout "$left" bash -c "$*" > "$logs/$name.log" 2>&1
-  local rc=$?
+  local limit=$((3 * cost < left ? 3 * cost : left)) t0
+  t0=$(date +%s)
+  timeout -k 5 "$limit" bash -c "$command" > "$logs/$name.log" 2>&1
+  last_rc=$?
   local took=$(($(date +%s) - t0))
-  if ((rc == 0)); then note "ok       $name (${took} s)"; else note "FAILED   $name (rc $rc, ${took} s; see $name.log)"; fi
-  return 0
+  { echo "=== $name (rc $last_rc, ${took} s): $command"; cat "$logs/$name.log"; } >> "$logs/steps.log"
+  if ((last_rc == 0)); then
+    note "ok       $name (${took} s)"
+  else
+    failed=$((failed + 1))
+    note "FAILED   $name (rc $last_rc$( ((last_rc == 124)) && echo ", timed out after ${limit} s"), ${took} s; see $name.log)"
+    tail -n 30 "$logs/$name.log"
+  fi
+}
+
+# needs FILE...: true when every FILE exists, else a line saying what a step lacks.
+needs() {
+  local f
+  for f in "$@"; do [ -e "$f" ] || { note "skipped  (missing $f)"; return 1; }; done
+}
+
+finish() {
+  note "done in $(($(date +%s) - start)) s, $failed failed; logs in $logs"
+  if [ -n "${OUT:-}" ] && [ "$OUT" != "$logs" ]; then
+    cp "$logs/summary.txt" "$logs/steps.log" "$OUT/" 2>/dev/null
+    tar czf "$OUT/logs.tar.gz" -C "$logs" --exclude outputs . 2>/dev/null
+  fi
+  ((failed == 0))
+  exit $?
+}
+
+# Builds for sm_90 here; where that fails, the prepared binaries, one by one.
+build_or_fall_back() {
+  local bin=$1 generator=""  # the device image may have ninja and no make
+  command -v make >/dev/null || { command -v ninja >/dev/null && generator="-G Ninja"; }
+  step build 240 "cmake --preset hopper $generator -DCMAKE_PREFIX_PATH='$deps/usr' && cmake --build --preset hopper -j \$(nproc)"
+  local built=$last_rc path
+  for path in ihtbatch tests/ihtbatch_tests tests/ihtbatch_gpu_tests bench/ihtbatch_bench; do
+    if ((built != 0)) || [ ! -x "$bin/$path" ]; then
+      mkdir -p "$(dirname "$bin/$path")"
+      if cp "$deps/bin/$(basename "$path")" "$bin/$path" 2>/dev/null; then
+        note "using the prepared $(basename "$path") (commit $(cat "$deps/commit" 2>/dev/null))"
+      else
+        rm -f "$bin/$path"
+        note "no $(basename "$path"): its steps will be skipped"
+      fi
+    fi
+  done
 }
 
 device() {
-  mkdir -p "$logs"
+  mkdir -p "$logs" "$scratch"
   : > "$logs/summary.txt"
+  : > "$logs/steps.log"
   note "gpu_check $(date -u +%Y-%m-%dT%H:%M:%SZ) commit $(git rev-parse --short HEAD 2>/dev/null || cat "$deps/commit" 2>/dev/null)"
   if ! command -v nvidia-smi >/dev/null || ! nvidia-smi -L > "$logs/nvidia-smi.log" 2>&1; then
     note "no GPU here: nvidia-smi $(command -v nvidia-smi >/dev/null && echo 'found no device' || echo 'is not installed');"
     note "run this on the lent device machine (carry .gpu-deps, made by --prepare)"
     exit 3
   fi
-  cat "$logs/nvidia-smi.log" | tee -a "$logs/summary.txt"
+  tee -a "$logs/summary.txt" < "$logs/nvidia-smi.log"
   nvidia-smi --query-gpu=name,clocks.max.sm,memory.total,driver_version --format=csv >> "$logs/summary.txt" 2>&1
 
-  # 1. Build for sm_90 here, else fall back to the prepared binaries.
-  local bin=$root/build-sm90
-  local generator=""  # the device image may have ninja and no make
-  command -v make >/dev/null || { command -v ninja >/dev/null && generator="-G Ninja"; }
-  step build 240 "cmake --preset hopper $generator -DCMAKE_PREFIX_PATH='$deps/usr' && cmake --build --preset hopper -j \$(nproc)"
-  if [ ! -x "$bin/ihtbatch" ]; then
-    note "build failed: using the prepared binaries of commit $(cat "$deps/commit" 2>/dev/null)"
-    mkdir -p "$bin/tests" "$bin/bench"
-    cp "$deps/bin/ihtbatch" "$bin/" && cp "$deps/bin/ihtbatch_tests" "$deps/bin/ihtbatch_gpu_tests" "$bin/tests/" &&
-      cp "$deps/bin/ihtbatch_bench" "$bin/bench/" || { note "no binaries: stopping"; exit 1; }
-  fi
+  local bin=$root/build-sm90 out=$scratch
+  build_or_fall_back "$bin"
   local ib=$bin/ihtbatch
-  bash tests/gpu_resource_budget.sh "$bin/ptxas_report.txt" > "$logs/ptxas.txt" 2>&1
+  [ -s "$bin/ptxas_report.txt" ] && bash tests/gpu_resource_budget.sh "$bin/ptxas_report.txt" 1 > "$logs/ptxas.txt" 2>&1
 
-  # 2. Correctness first: the GPU tests (a skip is a failure here), then the
-  #    backends against each other, then a byte diff of a whole sweep.
-  step gpu_primitives 30 "IHTBATCH_REQUIRE_GPU=1 '$bin/tests/ihtbatch_gpu_tests'"
-  step gpu_tests 60 "IHTBATCH_REQUIRE_GPU=1 '$bin/tests/ihtbatch_tests' --gtest_filter='Gpu*'"
-  step compare_ref_f64 90 "'$ib' compare --backend gpu --against reference --runs 100"
+  # 1. Correctness first: the GPU tests (a skip is a failure here), the byte
+  #    diff of a whole sweep against the CPU engine, the backends compared.
+  needs "$bin/tests/ihtbatch_gpu_tests" && step gpu_primitives 30 "IHTBATCH_REQUIRE_GPU=1 '$bin/tests/ihtbatch_gpu_tests'"
+  needs "$bin/tests/ihtbatch_tests" && step gpu_tests 60 "IHTBATCH_REQUIRE_GPU=1 '$bin/tests/ihtbatch_tests' --gtest_filter='Gpu*'"
+  needs "$ib" || finish
+  step sweep_gpu 30 "'$ib' sweep --backend gpu --out '$out/gpu64' && grep -E 'wall_time|device' '$out/gpu64/meta.json'"
+  step sweep_cpu 60 "'$ib' sweep --backend cpu --out '$out/cpu64' && grep wall_time_s '$out/cpu64/meta.json'"
+  needs "$out/gpu64/runs.csv" "$out/cpu64/runs.csv" &&
+    step byte_diff 5 "cmp '$out/gpu64/runs.csv' '$out/cpu64/runs.csv' && echo 'runs.csv: gpu and cpu byte-identical (float64)'"
   step compare_cpu_f64 40 "'$ib' compare --backend gpu --against cpu --runs 200"
+  step compare_ref_f64 90 "'$ib' compare --backend gpu --against reference --runs 100"
+  step sweeps_f32 45 "'$ib' sweep --backend gpu --precision float32 --out '$out/gpu32' && '$ib' sweep --backend cpu --precision float32 --out '$out/cpu32' && cmp '$out/gpu32/runs.csv' '$out/cpu32/runs.csv' && echo 'runs.csv: gpu and cpu byte-identical (float32)'"
   step compare_cpu_f32 40 "'$ib' compare --backend gpu --against cpu --runs 200 --precision float32"
-  step compare_ref_f32 90 "'$ib' compare --backend gpu --against reference --runs 100 --precision float32"
-  step sweep_gpu 30 "'$ib' sweep --backend gpu --out '$logs/sweep_gpu' && grep wall_time_s '$logs/sweep_gpu/meta.json'"
-  step sweep_cpu 60 "'$ib' sweep --backend cpu --out '$logs/sweep_cpu' && grep wall_time_s '$logs/sweep_cpu/meta.json'"
-  step byte_diff 5 "cmp '$logs/sweep_gpu/runs.csv' '$logs/sweep_cpu/runs.csv' && echo 'runs.csv: gpu and cpu byte-identical'"
-  step sweep_gpu_f32 30 "'$ib' sweep --backend gpu --precision float32 --out '$logs/sweep_gpu32' && '$ib' sweep --backend cpu --precision float32 --out '$logs/sweep_cpu32' && cmp '$logs/sweep_gpu32/runs.csv' '$logs/sweep_cpu32/runs.csv'"
 
-  # 3. Memory and synchronisation checkers on tiny sweeps.
+  # 2. Memory and synchronisation checkers on tiny sweeps (not supported under gVisor).
   local tiny="sweep --backend gpu --runs 2 --max-steps 20 --monte 2 --sparsity 3,14"
   for tool in memcheck racecheck synccheck; do
-    step "sanitizer_$tool" 60 "compute-sanitizer --tool $tool --error-exitcode 9 '$ib' $tiny --out '$logs/tiny_$tool'"
+    step "sanitizer_$tool" 60 "compute-sanitizer --tool $tool --error-exitcode 9 '$ib' $tiny --out '$out/tiny_$tool'"
   done
 
-  # 4. Speed: end to end (above), then kernel only with enough runs to fill the device.
-  step bench 90 "'$bin/bench/ihtbatch_bench' --backend gpu --runs 65536 --steps 2000 --repeats 3"
+  # 3. Speed: end to end (above), kernel only with enough runs to fill the device, the peer, a profile.
+  needs "$bin/bench/ihtbatch_bench" &&
+    step bench 90 "'$bin/bench/ihtbatch_bench' --backend gpu --runs 65536 --steps 2000 --repeats 3"
   step torch_peer 90 "python3 bench/peers/batched.py --device cuda --runs 65536 --steps 2000 --dtype float64 && python3 bench/peers/batched.py --device cuda --runs 65536 --steps 2000 --dtype float32"
-  step ncu 120 "ncu --clock-control none --section SpeedOfLight --section Occupancy --section LaunchStats '$ib' sweep --backend gpu --runs 20 --max-steps 200 --out '$logs/ncu_sweep'"
-
-  note "done in $(($(date +%s) - start)) s; logs in $logs"
+  step compare_ref_f32 90 "'$ib' compare --backend gpu --against reference --runs 100 --precision float32"
+  step ncu 120 "ncu --clock-control none --section SpeedOfLight --section Occupancy --section LaunchStats '$ib' sweep --backend gpu --runs 20 --max-steps 200 --out '$out/ncu_sweep'"
+  finish
 }
 
 case "${1:-}" in

@@ -4,10 +4,14 @@
 # kernel (the IRIS fixed shape) spills more than its budget. float32: none.
 # float64: the 248–276 bytes of stores it has spilled since the first audit
 # (θ, ∇f and the step, the same in every lane, take ~90 registers); the
-# budget goes to 0 when they leave the registers. Skipped (77) without CUDA.
+# budget goes to 0 when they leave the registers. Both IRIS kernels must be
+# there for every architecture. Skipped (77) in a build without CUDA.
 set -u
-report=$1
-[ -s "$report" ] || { echo "no ptxas report (a build without CUDA): skipped"; exit 77; }
+report=$1 cuda=${2:-OFF}
+if [ ! -s "$report" ]; then
+  case "$cuda" in ON|1|TRUE|true) echo "FAIL: a CUDA build without $report"; echo "0 passed, 1 failed"; exit 1 ;; esac
+  echo "no ptxas report (a build without CUDA): skipped"; exit 77
+fi
 awk '
   /Compiling entry function/ {
     name = ""
@@ -23,11 +27,16 @@ awk '
     printf "%-26s %4s registers %5s B stack %4s B spill stores %4s B spill loads\n", name, regs, stack, stores, loads
     budget = (name ~ /float64 iris-fixed/) ? 300 : (name ~ /iris-fixed/ ? 0 : -1)
     if (budget >= 0 && stores + 0 > budget) { printf "  over budget: %s B of spill stores, budget %s\n", stores, budget; bad = 1 }
+    split(name, part, " "); arch[part[1]] = 1; if (name ~ /iris-fixed/) fixed[part[1] " " part[2]] = 1
     kernels++
     name = ""
   }
   END {
-    if (kernels == 0) { print "no kernel in the report"; exit 1 }
+    if (kernels == 0) { print "no kernel in the report"; print "0 passed, 1 failed"; exit 1 }
+    for (a in arch) for (p = 0; p < 2; p++) {
+      prec = p ? "float32" : "float64"
+      if (!((a " " prec) in fixed)) { printf "missing: the %s IRIS kernel for %s\n", prec, a; bad = 1 }
+    }
     if (bad) { print "0 passed, 1 failed"; exit 1 }
     print "1 passed, 0 failed"
   }' "$report"

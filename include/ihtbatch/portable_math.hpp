@@ -5,7 +5,7 @@
 // are not correctly rounded, and glibc's differ from CUDA's libdevice by an
 // ulp now and then: enough to move a Monte Carlo step size, and every step
 // after it.) Every multiply-add is written as exact_fma(), so no compiler's
-// choice of contraction can change a bit. About 1 ulp from the true value;
+// choice of contraction can change a bit. Within 3 ulp of the true values;
 // for the draws (philox.hpp's normals), not for hot loops.
 #include <cmath>
 #include <cstdint>

@@ -54,7 +54,9 @@ class MappedHost {
   MappedHost() {
     CHECK_CUDA(cudaHostAlloc(&host_, sizeof(T), cudaHostAllocMapped));
     *host_ = T{};
-    CHECK_CUDA(cudaHostGetDevicePointer(&device_, host_, 0));
+    const cudaError_t mapped = cudaHostGetDevicePointer(&device_, host_, 0);
+    if (mapped != cudaSuccess) cudaFreeHost(host_);  // the destructor will not run
+    CHECK_CUDA(mapped);
   }
   MappedHost(const MappedHost&) = delete;
   MappedHost& operator=(const MappedHost&) = delete;

@@ -43,7 +43,9 @@ int run_compare(const CompareFlags& f, ExperimentFlags& flags) {
   validate(sweep, data);
   const std::vector<RunSpec> specs = plan_sweep(sweep, data);
 
-  auto a = make_backend(parse_backend(f.backend, "--backend"), f.threads);
+  const BackendKind requested = parse_backend(f.backend, "--backend");
+  auto a = make_backend(requested, f.threads);
+  say_why_not_gpu(requested, *a);
   auto b = make_backend(parse_backend(f.against, "--against"), f.threads);
   // The reference is float64 only: it is the yardstick for either precision.
   ExperimentConfig config_b = config;

@@ -3,10 +3,22 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include <iostream>
+
+#include "ihtbatch/backend.hpp"
 #include "ihtbatch/config.hpp"
 #include "ihtbatch/dataset.hpp"
+#include "ihtbatch/engines.hpp"
 
 namespace iht::cli {
+
+/// When `auto` did not pick the GPU, one line on stderr saying why (the CUDA
+/// error, or a build without the GPU backend): a broken driver never looks
+/// like a machine without a GPU.
+inline void say_why_not_gpu(BackendKind requested, const Backend& chosen) {
+  if (requested == BackendKind::kAuto && chosen.kind() != BackendKind::kGpu)
+    std::cerr << "ihtbatch: gpu backend not used: " << gpu_status().detail << "\n";
+}
 
 struct ExperimentFlags {
   ExperimentConfig config;

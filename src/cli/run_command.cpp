@@ -113,7 +113,9 @@ int run_one(RunFlags f, ExperimentFlags& flags, bool seeds_given) {
     if (!seeds_given) throw InputError("give --data-seed, --init-seed and --support-seed (or --run R)");
     spec = RunSpec{f.sparsity, 0, f.data_seed, f.init_seed, f.support_seed};
   }
-  auto backend = make_backend(f.backend, 1);
+  const BackendKind requested = parse_backend(f.backend);
+  auto backend = make_backend(requested, 1);
+  say_why_not_gpu(requested, *backend);
   RunDetail detail;
   RunResult result;
   if (backend->kind() == BackendKind::kReference) {

@@ -5,7 +5,6 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "ihtbatch/engines.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/sweep_run.hpp"
 #include "options.hpp"
@@ -48,8 +47,7 @@ int run_sweep_command(SweepConfig config, ExperimentFlags& flags, const std::str
   auto backend = make_backend(config.backend, config.threads);
   const long planned = static_cast<long>(plan_sweep(config, data).size());
   create_output_dir(config.out);
-  if (config.backend == BackendKind::kAuto && backend->kind() != BackendKind::kGpu)
-    std::cerr << "ihtbatch: gpu backend not used: " << gpu_status().detail << "\n";
+  say_why_not_gpu(config.backend, *backend);
   std::cerr << "ihtbatch sweep: " << planned << " runs on " << backend->name() << " [" << backend->device()
             << "], " << to_string(config.experiment.precision) << "\n";
 
