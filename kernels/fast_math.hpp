@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "ihtbatch/hostdevice.hpp"
+#include "ihtbatch/portable_math.hpp"  // bit_copy
 
 namespace iht::warp {
 
@@ -52,27 +53,6 @@ struct FloatFormat<float> {
   static constexpr float kLn2Lo = 1.42860677e-6f;
   static constexpr int kLogTerms = 6;  // to t^11
 };
-
-/// A value's bits as To, of the same width: CUDA's intrinsics on the device,
-/// a copy on the host.
-template <class To, class From>
-IHT_HD To bit_copy(From v) {
-  static_assert(sizeof(To) == sizeof(From), "same width");
-#if defined(__CUDA_ARCH__)
-  if constexpr (std::is_same_v<From, double>)
-    return static_cast<To>(__double_as_longlong(v));
-  else if constexpr (std::is_same_v<From, float>)
-    return static_cast<To>(__float_as_int(v));
-  else if constexpr (std::is_same_v<To, double>)
-    return __longlong_as_double(static_cast<long long>(v));
-  else
-    return __int_as_float(static_cast<int>(v));
-#else
-  To out;
-  std::memcpy(&out, &v, sizeof out);
-  return out;
-#endif
-}
 
 /// Bit access and an explicit fused multiply-add for a lane value V: a double
 /// or float (one GPU lane, or a scalar on the host) here, a CPU lane group's

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "ihtbatch/hostdevice.hpp"
 
@@ -24,23 +25,24 @@ IHT_HD double exact_fma(double a, double b, double c) {
 #endif
 }
 
-IHT_HD uint64_t bits_of(double v) {
+/// A value's bits as To, of the same width: CUDA's intrinsics on the device,
+/// a copy on the host.
+template <class To, class From>
+IHT_HD To bit_copy(From v) {
+  static_assert(sizeof(To) == sizeof(From), "same width");
 #if defined(__CUDA_ARCH__)
-  return static_cast<uint64_t>(__double_as_longlong(v));
+  if constexpr (std::is_same_v<From, double>)
+    return static_cast<To>(__double_as_longlong(v));
+  else if constexpr (std::is_same_v<From, float>)
+    return static_cast<To>(__float_as_int(v));
+  else if constexpr (std::is_same_v<To, double>)
+    return __longlong_as_double(static_cast<long long>(v));
+  else
+    return __int_as_float(static_cast<int>(v));
 #else
-  uint64_t b;
-  std::memcpy(&b, &v, sizeof b);
-  return b;
-#endif
-}
-
-IHT_HD double double_of(uint64_t b) {
-#if defined(__CUDA_ARCH__)
-  return __longlong_as_double(static_cast<long long>(b));
-#else
-  double v;
-  std::memcpy(&v, &b, sizeof v);
-  return v;
+  To out;
+  std::memcpy(&out, &v, sizeof out);
+  return out;
 #endif
 }
 
@@ -53,9 +55,9 @@ IHT_HD double double_of(uint64_t b) {
 IHT_HD double portable_log(double x) {
   constexpr uint64_t kSqrtHalfBits = 0x3FE6A09E667F3BCDull, kBias = 1023;
   constexpr double kLn2Hi = 6.93147180369123816490e-01, kLn2Lo = 1.90821492927058770002e-10;
-  const uint64_t bits = bits_of(x);
+  const uint64_t bits = bit_copy<uint64_t>(x);
   const uint64_t biased = (bits - kSqrtHalfBits + (kBias << 52)) >> 52;  // e + bias, e of x/√½
-  const double m = double_of(bits - ((biased - kBias) << 52));           // unsigned: wraps for e < 0
+  const double m = bit_copy<double>(bits - ((biased - kBias) << 52));           // unsigned: wraps for e < 0
   const double t = (m - 1.0) / (m + 1.0), t2 = t * t;
   double s = 1.0 / 23.0;
   for (int k = 21; k >= 1; k -= 2) s = exact_fma(s, t2, 1.0 / k);  // 1 + t²/3 + t⁴/5 + … + t²²/23
