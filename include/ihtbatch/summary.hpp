@@ -9,7 +9,7 @@
 namespace iht {
 
 /// min, q1, median, q3, max (linear interpolation between order statistics,
-/// NaNs ignored; all NaN when no finite value).
+/// NaNs ignored, ±inf kept; all NaN when every value is NaN).
 using FiveNumbers = std::array<double, 5>;
 FiveNumbers five_numbers(std::vector<double> values);
 
