@@ -1,9 +1,11 @@
 #include "ihtbatch/dataset.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -35,6 +37,14 @@ std::string trim(const std::string& s) {
   std::string where = path;
   if (line > 0) where += ":" + std::to_string(line);
   throw InputError(where + ": " + problem);
+}
+
+/// Whether the whole of `text` reads as a number (strtod's syntax).
+bool is_number(const std::string& text) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size();
 }
 
 double parse_number(const std::string& path, long line, const std::string& column,
@@ -70,6 +80,8 @@ Dataset parse_stream(std::istream& in, const std::string& path) {
     fail(path, line_no, "header has " + std::to_string(header.size()) +
                             " column; need at least one feature and the class label");
   for (auto& h : header) h = trim(h);
+  if (std::all_of(header.begin(), header.end(), [](const std::string& h) { return is_number(h); }))
+    fail(path, line_no, "the first row is all numbers, so it looks like data: the first row must name the columns");
   const int columns = static_cast<int>(header.size());
   data.features = columns - 1;
   data.feature_names.assign(header.begin(), header.end() - 1);
@@ -114,6 +126,10 @@ Dataset parse_stream(std::istream& in, const std::string& path) {
 }  // namespace
 
 Dataset load_csv(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    fail(path, 0, "not a regular file (a directory, pipe or device cannot be read as a dataset)");
   std::ifstream in(path);
   if (!in) fail(path, 0, std::string("cannot open file: ") + std::strerror(errno));
   return parse_stream(in, path);

@@ -47,6 +47,10 @@ void validate(const SweepConfig& c, const Dataset& data) {
                        std::to_string(n - 1) + " for " + std::to_string(n) +
                        " parameters (the dense baseline s = " + std::to_string(n) + " comes with --dense)");
   if (c.runs < 1) throw InputError("--runs must be >= 1, got " + std::to_string(c.runs));
+  const long levels = static_cast<long>(c.sparsities.size()) + (c.dense ? 1 : 0);
+  if (c.runs > kMaxRunsPerSweep / std::max(levels, 1L))
+    throw InputError("--runs " + std::to_string(c.runs) + " x " + std::to_string(levels) + " levels is more than the " +
+                     std::to_string(kMaxRunsPerSweep) + " runs one sweep can hold");
   if (c.threads < 0) throw InputError("--threads must be >= 0 (0: all cores)");
   if (c.sparsities.empty() && !c.dense) throw InputError("nothing to run: no sparsity level and --no-dense");
 }

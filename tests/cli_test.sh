@@ -22,9 +22,9 @@ printf 'a,b,y\n1,2,0\n1,zz,1\n' > "$tmp/bad.csv"
 { echo "a,b,c,d,e,f,g,h,i,j,y"; for i in 0 1 2 3 4 5; do echo "1,2,3,4,5,6,7,8,9,$i,$((i % 3))"; done; } > "$tmp/wide.csv"
 expect 2 "out of range" -- sweep --sparsity 15 --out "$tmp/o"
 expect 2 "out of range" -- sweep --sparsity 0 --out "$tmp/o"
-expect 2 "--runs must be" -- sweep --runs 0 --out "$tmp/o"
+expect 2 "--runs: 0 is out of range" -- sweep --runs 0 --out "$tmp/o"
 expect 2 "--tol must be" -- sweep --tol -1 --out "$tmp/o"
-expect 2 "--monte must be" -- sweep --monte 0 --out "$tmp/o"
+expect 2 "--monte: 0 is out of range 1..1000000" -- sweep --monte 0 --out "$tmp/o"
 expect 2 "unknown backend" -- sweep --backend quantum --out "$tmp/o"
 expect 2 "--against: unknown backend" -- compare --against quantum --runs 1
 expect 2 "unknown precision" -- sweep --precision half --out "$tmp/o"
@@ -55,6 +55,35 @@ if [[ ! $(json_int "$tmp/settle/meta.json" run_steps_computed) -lt $(json_int "$
   echo "FAIL: meta.json run_steps_computed (cpu: less than run_steps when runs settle; reference: equal)"; fails=$((fails + 1))
 else
   passes=$((passes + 1))
+fi
+
+# Numbers read strictly and ranges checked before any work (no wrap-around,
+# no allocation that cannot succeed, no thread storm).
+expect 2 "--seed: '-1' is not an integer" -- sweep --seed -1 --out "$tmp/o"
+expect 2 "--seed: 18446744073709551616 is out of range" -- sweep --seed 18446744073709551616 --out "$tmp/o"
+expect 2 "--runs: 10000000000 is out of range" -- sweep --runs 10000000000 --out "$tmp/o"
+expect 2 "--runs: '1e3' is not an integer" -- sweep --runs 1e3 --out "$tmp/o"
+expect 2 "more than the 100000000 runs" -- sweep --runs 100000000 --out "$tmp/o"
+expect 2 "--threads: 100000 is out of range" -- sweep --threads 100000 --out "$tmp/o"
+expect 2 "--max-steps: '-5' is not an integer" -- sweep --max-steps -5 --out "$tmp/o"
+expect 2 "--data-seed: '-1' is not an integer" -- run --sparsity 3 --data-seed -1 --init-seed 2 --support-seed 3
+expect 2 "--runs: '-3' is not an integer" -- compare --runs -3
+# Data files that are not what they seem.
+mkfifo "$tmp/fifo"
+expect 2 "fifo: not a regular file" -- sweep --data "$tmp/fifo" --out "$tmp/o"
+expect 2 "not a regular file" -- sweep --data "$tmp" --out "$tmp/o"
+printf '1,2,0\n3,4,1\n5,6,1\n' > "$tmp/nohead.csv"
+expect 2 "nohead.csv:1: the first row is all numbers" -- sweep --data "$tmp/nohead.csv" --out "$tmp/o"
+# supports: exact binomials for any n (64-bit arithmetic overflows from n = 63).
+{ printf 'f%d,' $(seq 1 64); echo y; for r in $(seq 0 19); do printf '0.%d,' $(seq 1 64); echo $((r % 10)); done; } > "$tmp/wide64.csv"
+if "$bin" supports --csv --data "$tmp/wide64.csv" > "$tmp/supports.csv" 2>&1 &&
+   /usr/bin/python3 -c "
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+sys.exit(0 if len(rows) == 650 and all(int(r['supports']) == math.comb(650, int(r['s'])) for r in rows) else 1)" "$tmp/supports.csv"; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: supports --data wide64.csv (n = 650) is not C(650, s) for every s"; fails=$((fails + 1))
 fi
 
 # Ctrl-C: the finished runs are written, meta.json says incomplete, exit 130.

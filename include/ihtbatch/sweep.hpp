@@ -9,6 +9,9 @@
 
 namespace iht {
 
+/// The most runs one sweep holds (their results live in memory: ~250 bytes each).
+inline constexpr long kMaxRunsPerSweep = 100000000;
+
 struct SweepConfig {
   std::vector<int> sparsities;  // each in 1..n-1
   long runs = 1000;

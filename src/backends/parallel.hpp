@@ -6,6 +6,9 @@
 #include <cstddef>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -44,7 +47,13 @@ void parallel_for(size_t count, int threads, Progress& progress, Body body) {
   };
   const int n = std::min<int>(resolve_threads(threads), static_cast<int>(std::max<size_t>(count, 1)));
   std::vector<std::thread> pool;
-  for (int t = 1; t < n; ++t) pool.emplace_back(worker);
+  try {
+    for (int t = 1; t < n; ++t) pool.emplace_back(worker);
+  } catch (const std::system_error& e) {  // the system refused a thread: stop the others, then report
+    progress.cancel = true;
+    for (auto& t : pool) t.join();
+    throw std::runtime_error("cannot start " + std::to_string(n) + " threads: " + e.what());
+  }
   worker();
   for (auto& t : pool) t.join();
   if (error) std::rethrow_exception(error);

@@ -74,9 +74,9 @@ Command add_compare_command(CLI::App& app) {
   sub->add_option("--backend", f->backend, "Backend under test (auto: the fastest available)")->capture_default_str();
   sub->add_option("--against", f->against, "Backend to compare with")->capture_default_str();
   sub->add_option("--sparsity", f->sparsity, "Levels, e.g. 1-15 (default: 1..n, n being the dense level)");
-  sub->add_option("--runs", f->runs, "Runs per level")->capture_default_str();
-  sub->add_option("--seed", f->seed, "Master seed")->capture_default_str();
-  sub->add_option("--threads", f->threads, "CPU threads (0: all cores)")->capture_default_str();
+  add_integer(*sub, "--runs", f->runs, 1L, kMaxRunsPerLevel, "Runs per level");
+  add_integer(*sub, "--seed", f->seed, uint64_t{0}, kMaxSeed, "Master seed");
+  add_integer(*sub, "--threads", f->threads, 0, kMaxThreads, "CPU threads (0: all cores)");
   flags->add_to(*sub);
   return {sub, [=] { return run_compare(*f, *flags); }};
 }

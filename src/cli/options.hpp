@@ -9,6 +9,7 @@
 #include "ihtbatch/config.hpp"
 #include "ihtbatch/dataset.hpp"
 #include "ihtbatch/engines.hpp"
+#include "integer_option.hpp"
 
 namespace iht::cli {
 
@@ -26,9 +27,9 @@ struct ExperimentFlags {
   std::string data = default_data_path();
 
   void add_to(CLI::App& app) {
-    app.add_option("--max-steps", config.max_steps, "Most IHT updates per run")->capture_default_str();
+    add_integer(app, "--max-steps", config.max_steps, 0L, static_cast<long>(kMaxStepsLimit), "Most IHT updates per run");
     app.add_option("--tol", config.tol, "Stop when the train loss is <= tol")->capture_default_str();
-    app.add_option("--monte", config.n_monte, "Monte Carlo samples for the step size")->capture_default_str();
+    add_integer(app, "--monte", config.n_monte, 1, 1000000, "Monte Carlo samples for the step size");
     app.add_option("--step-size", config.step_size,
                    "Fixed step size instead of 1/L-hat (0: Monte Carlo estimate)")->capture_default_str();
     app.add_option("--precision", precision, "float64 (double) or float32 (float)")->capture_default_str();

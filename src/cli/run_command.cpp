@@ -146,14 +146,15 @@ Command add_run_command(CLI::App& app) {
   auto f = std::make_shared<RunFlags>();
   auto flags = std::make_shared<ExperimentFlags>();
   sub->add_option("--sparsity", f->sparsity, "Sparsity s (1..n; n is dense)")->required();
-  auto* d = sub->add_option("--data-seed", f->data_seed, "Seed of the train/test split");
-  auto* i = sub->add_option("--init-seed", f->init_seed, "Seed of the initial values and the Monte Carlo step size");
-  auto* s = sub->add_option("--support-seed", f->support_seed, "Seed of the initial support");
+  auto* d = add_integer(*sub, "--data-seed", f->data_seed, uint64_t{0}, kMaxSeed, "Seed of the train/test split");
+  auto* i = add_integer(*sub, "--init-seed", f->init_seed, uint64_t{0}, kMaxSeed,
+                        "Seed of the initial values and the Monte Carlo step size");
+  auto* s = add_integer(*sub, "--support-seed", f->support_seed, uint64_t{0}, kMaxSeed, "Seed of the initial support");
   d->needs(i, s);
   i->needs(d, s);
   s->needs(d, i);
-  sub->add_option("--run", f->run, "Instead of seeds: run index R of a sweep with --seed");
-  sub->add_option("--seed", f->master_seed, "Master seed of the sweep (with --run)")->capture_default_str();
+  add_integer(*sub, "--run", f->run, 0L, kMaxRunsPerLevel - 1, "Instead of seeds: run index R of a sweep with --seed");
+  add_integer(*sub, "--seed", f->master_seed, uint64_t{0}, kMaxSeed, "Master seed of the sweep (with --run)");
   sub->add_option("--backend", f->backend, "auto | gpu | cpu | reference")->capture_default_str();
   sub->add_flag("--json", f->json, "Print JSON (keys as runs.csv, plus the arrays)");
   sub->add_flag("--trace", f->trace, "Add the train/test loss and support size at every step");

@@ -79,11 +79,11 @@ Command add_sweep_command(CLI::App& app) {
   auto sparsity = std::make_shared<std::string>();
   auto backend = std::make_shared<std::string>("auto");
   sub->add_option("--sparsity", *sparsity, "Sparsity levels, e.g. 1-14 or 3,5,7 (default: 1..n-1)");
-  sub->add_option("--runs", config->runs, "Runs per level")->capture_default_str();
+  add_integer(*sub, "--runs", config->runs, 1L, kMaxRunsPerLevel, "Runs per level");
   sub->add_flag("--dense,!--no-dense", config->dense,
                 "Also run the dense baseline (s = n), paired by run index (default: on)");
-  sub->add_option("--seed", config->seed, "Master seed")->capture_default_str();
-  sub->add_option("--threads", config->threads, "CPU threads (0: all cores)")->capture_default_str();
+  add_integer(*sub, "--seed", config->seed, uint64_t{0}, kMaxSeed, "Master seed");
+  add_integer(*sub, "--threads", config->threads, 0, kMaxThreads, "CPU threads (0: all cores)");
   sub->add_option("--backend", *backend, "auto | gpu | cpu | reference")->capture_default_str();
   sub->add_option("--out", config->out, "Output directory")->capture_default_str();
   flags->add_to(*sub);
