@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "common.hpp"
+#include "ihtbatch/portable_math.hpp"  // bit_copy
 #include "ihtbatch/philox.hpp"
 #include "scratch.hpp"
 #include "shape.hpp"
@@ -24,29 +25,55 @@ struct SplitView {
   int count, stride;
 };
 
+/// A feature's standardization, z = (x / scale − shift) · inv_sd (docs/SPEC.md
+/// §3.2). scale is a power of two near the largest |x| of the training part,
+/// so no sum can overflow even for values near 1e308, and otherwise it changes
+/// no bit (dividing by a power of two is exact). A constant feature (every
+/// training value the same) is centred on that value exactly: z = x − value,
+/// 0 on the whole training part.
+struct Standardization {
+  double scale, shift, inv_sd;
+};
+
+/// 2^⌊log2 v⌋ for a normal v > 0; 1 for a subnormal one (it cannot overflow).
+IHT_HD double power_of_two_below(double v) {
+  const double p = bit_copy<double>(bit_copy<uint64_t>(v) & 0x7FF0000000000000ull);
+  return p > 0.0 ? p : 1.0;
+}
+
 /// Draws the split and writes both parts standardized with the training mean
 /// and population sd into scratch. Lane l writes exactly the samples it later
 /// reads, so no barrier is needed after the writes.
 template <class W, class T>
 IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, const WarpScratch<T>& scratch) {
   w.single([&] { random_permutation(data_seed, Stream::kSplit, 0, scratch.perm, p.samples, p.m_train); });
-  double mean[kMaxFeatures], inv_sd[kMaxFeatures];
+  Standardization st[kMaxFeatures];
   typename W::template Lanes<double> acc;
   for (int f = 0; f < p.d; ++f) {
+    double lo = INFINITY, hi = -INFINITY;  // every lane the same
+    for (int k = 0; k < p.m_train; ++k) {
+      const double v = p.x[scratch.perm[k] * p.d + f];
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+    }
+    if (lo == hi) {
+      st[f] = {1.0, lo, 1.0};
+      continue;
+    }
+    const double scale = power_of_two_below(-lo > hi ? -lo : hi);
     w.each([&](int l) {
       acc[l] = 0.0;
-      for (int k = l; k < p.m_train; k += kWarpWidth) acc[l] += p.x[scratch.perm[k] * p.d + f];
+      for (int k = l; k < p.m_train; k += kWarpWidth) acc[l] += p.x[scratch.perm[k] * p.d + f] / scale;
     });
-    mean[f] = w.sum(acc) / p.m_train;
+    const double mean = w.sum(acc) / p.m_train;
     w.each([&](int l) {
       acc[l] = 0.0;
       for (int k = l; k < p.m_train; k += kWarpWidth) {
-        const double dev = p.x[scratch.perm[k] * p.d + f] - mean[f];
+        const double dev = p.x[scratch.perm[k] * p.d + f] / scale - mean;
         acc[l] += dev * dev;
       }
     });
-    const double sd = sqrt(w.sum(acc) / p.m_train);
-    inv_sd[f] = sd > 0.0 ? 1.0 / sd : 1.0;  // a constant feature: centre it only
+    st[f] = {scale, mean, 1.0 / sqrt(w.sum(acc) / p.m_train)};
   }
   auto write = [&](T* x, int* y, T* t, int first, int count) {
     const int stride = padded(count);
@@ -55,7 +82,8 @@ IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, 
         const bool valid = k < count;
         const int row = valid ? scratch.perm[first + k] : 0;
         for (int f = 0; f < p.d; ++f)
-          x[f * stride + k] = valid ? static_cast<T>((p.x[row * p.d + f] - mean[f]) * inv_sd[f]) : T(0);
+          x[f * stride + k] =
+              valid ? static_cast<T>((p.x[row * p.d + f] / st[f].scale - st[f].shift) * st[f].inv_sd) : T(0);
         y[k] = valid ? p.y[row] : -1;
         t[k] = valid ? T(1) : T(0);
         for (int j = 1; j < p.c; ++j) t[j * stride + k] = valid && p.y[row] == j ? T(1) : T(0);

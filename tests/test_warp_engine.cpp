@@ -211,3 +211,65 @@ TEST(WarpEngine, HostScratchIsAlignedAsTheKernelsRequire) {
     for (const void* at : arrays) EXPECT_EQ(reinterpret_cast<uintptr_t>(at) % warp::kScratchAlignment, 0u);
   }
 }
+
+namespace {
+
+/// IRIS with its features rewritten by `row(i, out)`, through a CSV file.
+template <class Row>
+Dataset iris_variant(const std::string& name, const std::string& header, Row row) {
+  const std::string path = ::testing::TempDir() + name;
+  {
+    std::ofstream out(path);
+    out.precision(17);
+    out << header << '\n';
+    for (int i = 0; i < iris().samples; ++i) {
+      row(i, out);
+      out << iris().y[i] << '\n';
+    }
+  }
+  return load_csv(path);
+}
+
+}  // namespace
+
+TEST(WarpEngine, AConstantFeatureIsCentredExactlyOnEveryBackend) {
+  // 0.1 in every row: its mean over 120 rows is not exactly 0.1, so a
+  // standardization by mean and sd would blow rounding noise up to ±1.
+  const Dataset d = iris_variant("constant.csv", "a,b,c,d,k,y", [](int i, std::ostream& out) {
+    for (int f = 0; f < 4; ++f) out << iris().x[i * 4 + f] << ',';
+    out << "0.1,";
+  });
+  const auto specs = all_levels(d, 4);
+  ExperimentConfig c = short_config();
+  c.max_steps = 500;
+  const auto cpu = run_on("cpu", d, c, specs), ref = run_on("reference", d, c, specs);
+  const auto agreement = compare_results(cpu, ref, AgreementRule::for_precision(Precision::kFloat64));
+  for (const auto& l : agreement) EXPECT_GE(l.fraction(), 0.99) << "s=" << l.sparsity;
+  // Its standardized value is exactly 0 on the training part, so its weights
+  // get no gradient: a dense run leaves them at θ⁰ to the bit.
+  for (const auto& r : cpu)
+    if (r.spec.sparsity == d.parameters()) {
+      RunDetail detail;
+      reference_run(d, c, r.spec, &detail);
+      for (int j = 0; j < 3; ++j) EXPECT_EQ(r.theta[4 * 3 + j], detail.theta0[4 * 3 + j]) << "w5" << j + 1;
+    }
+}
+
+TEST(WarpEngine, HugeFeatureValuesStandardizeWithoutOverflow) {
+  // Features near 1e200: their squares overflow a double, so a plain sd is
+  // inf and the feature vanishes. Standardized, they are IRIS again.
+  const Dataset huge = iris_variant("huge.csv", "a,b,c,d,y", [](int i, std::ostream& out) {
+    for (int f = 0; f < 4; ++f) out << iris().x[i * 4 + f] * (f == 2 ? 1e200 : 1.0) << ',';
+  });
+  const auto specs = all_levels(huge, 2);
+  ExperimentConfig c = short_config();
+  c.max_steps = 500;
+  const auto cpu = run_on("cpu", huge, c, specs), ref = run_on("reference", huge, c, specs);
+  const auto plain = run_on("cpu", iris(), c, specs);
+  const auto agreement = compare_results(cpu, ref, AgreementRule::for_precision(Precision::kFloat64));
+  for (const auto& l : agreement) EXPECT_GE(l.fraction(), 0.99) << "s=" << l.sparsity;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    ASSERT_TRUE(std::isfinite(cpu[i].train_loss));
+    EXPECT_NEAR(cpu[i].train_loss, plain[i].train_loss, 1e-6) << "run " << i;
+  }
+}

@@ -39,20 +39,33 @@ Problem make_problem(const Dataset& data, uint64_t data_seed) {
   p.train_indices.assign(perm.begin(), perm.begin() + m);
   p.test_indices.assign(perm.begin() + m, perm.end());
 
-  std::vector<double> mean(p.d, 0.0), sd(p.d, 0.0);
-  for (int i : p.train_indices)
-    for (int f = 0; f < p.d; ++f) mean[f] += data.x[i * p.d + f];
-  for (int f = 0; f < p.d; ++f) mean[f] /= m;
-  for (int i : p.train_indices)
-    for (int f = 0; f < p.d; ++f) sd[f] += std::pow(data.x[i * p.d + f] - mean[f], 2);
+  // docs/SPEC.md §3.2: in units of a power of two near the largest |x| (no
+  // overflow, no other effect); a constant feature is centred on its value.
+  std::vector<double> scale(p.d, 1.0), mean(p.d, 0.0), sd(p.d, 0.0);
   for (int f = 0; f < p.d; ++f) {
+    double largest = 0.0, first = data.x[p.train_indices[0] * p.d + f];
+    bool constant = true;
+    for (int i : p.train_indices) {
+      largest = std::max(largest, std::fabs(data.x[i * p.d + f]));
+      constant = constant && data.x[i * p.d + f] == first;
+    }
+    if (constant) {
+      mean[f] = first;
+      sd[f] = 1.0;
+      continue;
+    }
+    int exponent = 0;
+    std::frexp(largest, &exponent);  // largest = q·2^exponent, q in [½, 1)
+    scale[f] = largest >= std::numeric_limits<double>::min() ? std::ldexp(1.0, exponent - 1) : 1.0;
+    for (int i : p.train_indices) mean[f] += data.x[i * p.d + f] / scale[f];
+    mean[f] /= m;
+    for (int i : p.train_indices) sd[f] += std::pow(data.x[i * p.d + f] / scale[f] - mean[f], 2);
     sd[f] = std::sqrt(sd[f] / m);
-    if (sd[f] == 0.0) sd[f] = 1.0;  // a constant feature: centre it only
   }
   auto fill = [&](Samples& out, const std::vector<int>& rows) {
     out.count = static_cast<int>(rows.size());
     for (int i : rows) {
-      for (int f = 0; f < p.d; ++f) out.x.push_back((data.x[i * p.d + f] - mean[f]) / sd[f]);
+      for (int f = 0; f < p.d; ++f) out.x.push_back((data.x[i * p.d + f] / scale[f] - mean[f]) / sd[f]);
       out.y.push_back(data.y[i]);
     }
   };
