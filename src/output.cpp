@@ -1,12 +1,17 @@
 #include "ihtbatch/output.hpp"
 
 #include <charconv>
+#include <cerrno>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace iht {
 
@@ -68,17 +73,50 @@ void print_summary_table(std::ostream& out, const std::vector<LevelSummary>& lev
   }
 }
 
+namespace {
+
+[[noreturn]] void write_failed(const std::string& path, const char* what) {
+  throw std::runtime_error(path + ": " + what + ": " + std::strerror(errno));
+}
+
+/// Flushes a directory's entries (a rename into it) to the disk.
+void sync_directory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) write_failed(dir, "cannot open the directory to sync it");
+  const int synced = ::fsync(fd);
+  ::close(fd);
+  if (synced != 0) write_failed(dir, "cannot sync the directory");
+}
+
+}  // namespace
+
 void write_file_atomically(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error(tmp + ": cannot open for writing");
-    f << text;
-    f.flush();
-    if (!f) throw std::runtime_error(tmp + ": write failed (disk full?)");
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) write_failed(tmp, "cannot open for writing");
+  for (size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int saved = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      errno = saved;
+      write_failed(tmp, "write failed (disk full?)");
+    }
+    done += static_cast<size_t>(n);
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw std::runtime_error(path + ": cannot rename " + tmp + " into place");
+  if (::fsync(fd) != 0) {
+    const int saved = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    errno = saved;
+    write_failed(tmp, "cannot sync to disk");
+  }
+  ::close(fd);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) write_failed(path, "cannot rename the temporary file into place");
+  const auto slash = path.find_last_of('/');
+  sync_directory(slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash)));
 }
 
 }  // namespace iht

@@ -67,6 +67,10 @@ SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& 
 
 void write_sweep_outputs(const SweepConfig& config, const Dataset& data, const SweepOutcome& outcome) {
   const std::filesystem::path dir(config.out);
+  // meta.json is written last and describes only the files beside it: an old
+  // one goes first, so a write that fails half way leaves no stale "complete".
+  std::error_code ec;
+  std::filesystem::remove(dir / "meta.json", ec);
   std::ostringstream runs, summary;
   write_runs_csv(runs, outcome.results, parameter_names(data.features, data.classes));
   write_summary_csv(summary, outcome.levels);

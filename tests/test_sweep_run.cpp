@@ -105,3 +105,21 @@ TEST(RunSweep, StepsComputedLeaveOutWhatASettledRunSkipped) {
   r.settled_at = 1234;
   EXPECT_EQ(r.steps_computed(), 1234);
 }
+
+TEST(RunSweep, AFailedWriteLeavesNoStaleMeta) {
+  // A finished sweep's meta.json from before, and summary.csv that cannot be
+  // replaced (a directory stands there): the write fails after runs.csv.
+  const SweepConfig c = tiny_sweep("stale");
+  std::filesystem::create_directories(c.out + "/summary.csv");
+  std::ofstream(c.out + "/meta.json") << "{\"complete\": true}\n";
+  auto backend = make_backend(BackendKind::kReference, 1);
+  Progress progress;
+  try {
+    run_sweep(c, iris(), *backend, progress);
+    FAIL() << "wrote over a directory";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("summary.csv"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(c.out + "/meta.json")) << "a meta.json that describes other files";
+  EXPECT_TRUE(std::filesystem::exists(c.out + "/runs.csv"));
+}

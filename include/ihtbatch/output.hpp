@@ -20,8 +20,10 @@ void write_summary_csv(std::ostream& out, const std::vector<LevelSummary>& level
 /// The per-sparsity table printed at the end of a sweep.
 void print_summary_table(std::ostream& out, const std::vector<LevelSummary>& levels, int parameters);
 
-/// Writes `text` to `path` through a temporary file and a rename, so a reader
-/// never sees half a file. Throws std::runtime_error naming the path.
+/// Writes `text` to `path` through a temporary file, synced to the disk, and a
+/// rename (the directory synced too), so a reader never sees half a file and a
+/// power cut leaves the old file or the new one. Throws std::runtime_error
+/// naming the path and the system's reason.
 void write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace iht
