@@ -17,8 +17,9 @@ std::vector<int> parse_sparsity_list(const std::string& text) {
     return InputError("--sparsity '" + text + "': " + why + " (expected e.g. 1-14 or 3,5,7)");
   };
   auto number = [&](const std::string& t) {
-    if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos || t.size() > 6)
+    if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos)
       throw bad("'" + t + "' is not a positive integer");
+    if (t.size() > 6) throw bad("level " + t + " is too large (at most 999999)");
     return std::stoi(t);
   };
   std::set<int> levels;

@@ -57,6 +57,52 @@ else
   passes=$((passes + 1))
 fi
 
+# Malformed data files: each is refused with exit 2, naming the file (and the
+# line where there is one) and the problem. name|content (printf)|fragment
+while IFS='|' read -r name content fragment; do
+  printf "$content" > "$tmp/$name.csv"
+  expect 2 "$name.csv$fragment" -- sweep --runs 1 --max-steps 1 --data "$tmp/$name.csv" --out "$tmp/o"
+done <<'TABLE'
+ragged|a,b,y\n1,2,0\n1,0\n3,4,1\n|:3: expected 3 columns (as the header), found 2
+extra_field|a,b,y\n1,2,0,9\n3,4,1\n|:2: expected 3 columns (as the header), found 4
+empty_field|a,b,y\n1,,0\n3,4,1\n|:2: column 'b' is empty
+not_number|a,b,y\n1,x7,0\n3,4,1\n|:2: column 'b': 'x7' is not a number
+infinite|a,b,y\n1,inf,0\n3,4,1\n|:2: column 'b': 'inf' is not a finite number
+nan|a,b,y\n1,nan,0\n3,4,1\n|:2: column 'b': 'nan' is not a finite number
+overflow|a,b,y\n1,1e400,0\n3,4,1\n|:2: column 'b': '1e400' is not a finite number
+negative_label|a,b,y\n1,2,-1\n3,4,1\n|:2: class label '-1' is not a non-negative integer
+fraction_label|a,b,y\n1,2,0.5\n3,4,1\n|:2: class label '0.5' is not a non-negative integer
+text_label|a,b,y\n1,2,setosa\n3,4,1\n|:2: column 'y': 'setosa' is not a number
+label_1024|a,b,y\n1,2,1024\n3,4,1\n|:2: class label 1024 is out of range (at most 1023)
+one_class|a,b,y\n1,2,0\n3,4,0\n|: only one class (label 0)
+missing_class|a,b,y\n1,2,0\n3,4,2\n5,6,2\n|: class 1 has no samples
+header_only|a,b,y\n|: no data rows after the header
+empty||: empty file
+blank_lines|\n\n\n|: empty file
+one_column|y\n0\n1\n|:1: header has 1 column
+TABLE
+# Flags out of range or malformed.
+expect 2 "--tol must be a finite number" -- sweep --tol nan --out "$tmp/o"
+expect 2 "--tol must be a finite number" -- sweep --tol inf --out "$tmp/o"
+expect 2 "--step-size must be a finite number" -- sweep --step-size -1 --out "$tmp/o"
+expect 2 "--step-size must be a finite number" -- sweep --step-size inf --out "$tmp/o"
+expect 2 "range 5-3 is empty" -- sweep --sparsity 5-3 --out "$tmp/o"
+expect 2 "'' is not a positive integer" -- sweep --sparsity 1,,2 --out "$tmp/o"
+expect 2 "level 9999999 is too large" -- sweep --sparsity 9999999 --out "$tmp/o"
+expect 2 "unknown precision 'float16'" -- sweep --precision float16 --out "$tmp/o"
+expect 2 "--threads: '-1' is not an integer" -- sweep --threads -1 --out "$tmp/o"
+expect 2 "--run: '-1' is not an integer" -- run --sparsity 3 --run -1
+expect 2 "either --run" -- run --sparsity 3 --run 0 --data-seed 1 --init-seed 2 --support-seed 3
+expect 2 "out of range 1..15" -- run --sparsity 0 --run 0
+expect 2 "--backend: unknown backend 'quantum'" -- run --sparsity 3 --run 0 --backend quantum
+expect 2 "cannot open file" -- supports --data "$tmp/nonexistent.csv"
+expect 2 "not expected: --bogus" -- sweep --bogus --out "$tmp/o"
+if "$bin" sweep --backend auto --runs 1 --max-steps 1 --sparsity 3 --no-dense --out "$tmp/g" 2>&1 | grep -q "gpu backend not used"; then
+  expect 2 "backend 'gpu' cannot run here" -- sweep --backend gpu --runs 1 --out "$tmp/o"
+else
+  expect 0 "runs" -- sweep --backend gpu --runs 1 --max-steps 1 --out "$tmp/o"  # a machine with a usable GPU runs it
+fi
+
 # Numbers read strictly and ranges checked before any work (no wrap-around,
 # no allocation that cannot succeed, no thread storm).
 expect 2 "--seed: '-1' is not an integer" -- sweep --seed -1 --out "$tmp/o"
