@@ -4,9 +4,11 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/journal.hpp"
 #include "ihtbatch/output.hpp"
 
 namespace iht {
@@ -39,6 +41,56 @@ void create_output_dir(const std::string& out) {
   if (ec) throw InputError("--out " + out + ": cannot create directory: " + ec.message());
 }
 
+namespace {
+
+/// The runs a journal already holds go into `results`; returns the writer
+/// that continues it (or starts one). Refuses, with the flag to use, a journal
+/// left without --resume, and one of another configuration.
+std::unique_ptr<JournalWriter> open_journal(const SweepConfig& config, const std::string& digest,
+                                            std::vector<RunResult>& results) {
+  const std::string path = (std::filesystem::path(config.out) / kJournalName).string();
+  if (!std::filesystem::exists(path) || config.restart) return std::make_unique<JournalWriter>(path, digest);
+  const JournalContents journal = read_journal(path);
+  if (journal.runs.empty()) return std::make_unique<JournalWriter>(path, digest);  // nothing to lose
+  if (!config.resume)
+    throw InputError("--out " + config.out + " holds an unfinished sweep (" + std::to_string(journal.runs.size()) +
+                     " runs in " + kJournalName + "): continue it with --resume, or discard it with --restart");
+  if (journal.digest != digest)
+    throw InputError("--resume: " + path + " was written by another configuration (data, levels, runs, seed, "
+                     "experiment or backend differ); run that one, or discard the journal with --restart");
+  for (const auto& [index, result] : journal.runs)
+    if (index < results.size()) results[index] = result;
+  return std::make_unique<JournalWriter>(path, digest, journal.valid_bytes);
+}
+
+/// Runs `todo` (plan indices) on the backend in chunks, each journaled and
+/// synced when it ends: a kill loses at most one chunk. The GPU's chunks are
+/// larger: one launch must fill the device (65,536 runs: about a second).
+void compute(const SweepConfig& config, const Dataset& data, Backend& backend, const std::vector<RunSpec>& specs,
+             const std::vector<size_t>& todo, JournalWriter& journal, SweepOutcome& outcome, Progress& progress) {
+  const size_t chunk = backend.kind() == BackendKind::kGpu ? kJournalChunkGpu : kJournalChunk;
+  for (size_t first = 0; first < todo.size() && !progress.cancel.load(); first += chunk) {
+    const size_t last = std::min(todo.size(), first + chunk);
+    std::vector<RunSpec> batch;
+    for (size_t k = first; k < last; ++k) batch.push_back(specs[todo[k]]);
+    std::vector<RunResult> results;
+    try {
+      backend.run(data, config.experiment, batch, results, progress);
+    } catch (...) {
+      outcome.failure = std::current_exception();  // keep what was computed, then report
+    }
+    for (size_t k = 0; k < results.size(); ++k)
+      if (results[k].steps >= 0) {
+        outcome.results[todo[first + k]] = results[k];
+        journal.append(todo[first + k], results[k]);
+      }
+    journal.sync();
+    if (outcome.failure) return;
+  }
+}
+
+}  // namespace
+
 SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& backend, Progress& progress) {
   const std::vector<RunSpec> specs = plan_sweep(config, data);
   create_output_dir(config.out);
@@ -48,20 +100,26 @@ SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& 
   record.backend = backend.name();
   record.device = backend.device();
   record.runs_planned = static_cast<long>(specs.size());
+  outcome.results.assign(specs.size(), RunResult{});
+  const auto journal = open_journal(config, sweep_digest(config, data, backend.name()), outcome.results);
 
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < specs.size(); ++i)
+    if (outcome.results[i].steps < 0) todo.push_back(i);
+  progress.done.store(static_cast<long>(specs.size() - todo.size()));
   const auto start = std::chrono::steady_clock::now();
-  try {
-    backend.run(data, config.experiment, specs, outcome.results, progress);
-  } catch (...) {
-    outcome.failure = std::current_exception();  // keep what was computed, then report
-  }
+  compute(config, data, backend, specs, todo, *journal, outcome, progress);
   record.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  outcome.results.resize(specs.size());
   const bool any_done =
       std::any_of(outcome.results.begin(), outcome.results.end(), [](const RunResult& r) { return r.steps >= 0; });
-  if (outcome.failure && !any_done) std::rethrow_exception(outcome.failure);  // nothing to save
+  if (outcome.failure && !any_done) {  // nothing to save
+    std::filesystem::remove(std::filesystem::path(config.out) / kJournalName);
+    std::rethrow_exception(outcome.failure);
+  }
   account(outcome, data);
   write_sweep_outputs(config, data, outcome);
+  // The outputs now hold every run: the journal has done its work.
+  if (outcome.complete()) std::filesystem::remove(std::filesystem::path(config.out) / kJournalName);
   return outcome;
 }
 

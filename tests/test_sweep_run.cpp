@@ -8,6 +8,8 @@
 #include <stdexcept>
 
 #include "test_support.hpp"
+#include "ihtbatch/error.hpp"
+#include "ihtbatch/journal.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/reference.hpp"
 #include "ihtbatch/sweep_run.hpp"
@@ -40,7 +42,7 @@ std::string read(const std::string& path) {
 class FailingBackend final : public Backend {
  public:
   explicit FailingBackend(size_t finish) : finish_(finish) {}
-  BackendKind kind() const override { return BackendKind::kCpu; }
+  BackendKind kind() const override { return BackendKind::kReference; }  // its results are the reference's
   std::string device() const override { return "a backend that fails"; }
   void run(const Dataset& data, const ExperimentConfig& config, const std::vector<RunSpec>& specs,
            std::vector<RunResult>& results, Progress&) override {
@@ -122,4 +124,88 @@ TEST(RunSweep, AFailedWriteLeavesNoStaleMeta) {
   }
   EXPECT_FALSE(std::filesystem::exists(c.out + "/meta.json")) << "a meta.json that describes other files";
   EXPECT_TRUE(std::filesystem::exists(c.out + "/runs.csv"));
+}
+
+TEST(RunSweep, ResumeComputesOnlyTheMissingRunsAndWritesTheSameFiles) {
+  SweepConfig c = tiny_sweep("resume");
+  FailingBackend failing(4);  // dies after 4 of 9 runs; they stay in the journal
+  Progress first;
+  EXPECT_TRUE(run_sweep(c, iris(), failing, first).failure);
+  ASSERT_TRUE(std::filesystem::exists(c.out + "/" + kJournalName));
+  EXPECT_EQ(read_journal(c.out + "/" + kJournalName).runs.size(), 4u);
+
+  auto reference = make_backend(BackendKind::kReference, 1);
+  Progress refused;
+  EXPECT_THROW(run_sweep(c, iris(), *reference, refused), InputError);  // a journal, and no --resume
+  c.resume = true;
+  Progress second;
+  const SweepOutcome resumed = run_sweep(c, iris(), *reference, second);
+  EXPECT_TRUE(resumed.complete());
+  EXPECT_FALSE(std::filesystem::exists(c.out + "/" + kJournalName));  // done: the outputs hold it all
+
+  SweepConfig whole = tiny_sweep("resume_whole");
+  Progress third;
+  run_sweep(whole, iris(), *reference, third);
+  EXPECT_EQ(read(c.out + "/runs.csv"), read(whole.out + "/runs.csv"));
+  EXPECT_EQ(read(c.out + "/summary.csv"), read(whole.out + "/summary.csv"));
+}
+
+TEST(RunSweep, ResumeRefusesAnotherConfigurationAndRestartDiscards) {
+  SweepConfig c = tiny_sweep("other");
+  FailingBackend failing(3);
+  Progress p1;
+  run_sweep(c, iris(), failing, p1);
+  c.resume = true;
+  c.seed = 7;  // another sweep
+  auto reference = make_backend(BackendKind::kReference, 1);
+  Progress p2;
+  try {
+    run_sweep(c, iris(), *reference, p2);
+    FAIL() << "resumed another configuration's journal";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("another configuration"), std::string::npos) << e.what();
+  }
+  c.resume = false;
+  c.restart = true;
+  Progress p3;
+  EXPECT_TRUE(run_sweep(c, iris(), *reference, p3).complete());
+}
+
+TEST(Journal, ATornLastRecordIsDroppedNotRead) {
+  const std::string path = ::testing::TempDir() + "torn.journal";
+  const SweepConfig c = tiny_sweep("torn");
+  auto reference = make_backend(BackendKind::kReference, 1);
+  std::vector<RunResult> results;
+  Progress progress;
+  const auto specs = plan_sweep(c, iris());
+  reference->run(iris(), c.experiment, specs, results, progress);
+  {
+    JournalWriter journal(path, "digest");
+    for (size_t i = 0; i < 3; ++i) journal.append(i, results[i]);
+    journal.sync();
+  }
+  const JournalContents whole = read_journal(path);
+  ASSERT_EQ(whole.runs.size(), 3u);
+  EXPECT_FALSE(whole.torn);
+  EXPECT_EQ(whole.digest, "digest");
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(whole.runs[i].first, i);
+    EXPECT_EQ(whole.runs[i].second.theta, results[i].theta);
+    EXPECT_EQ(whole.runs[i].second.train_loss, results[i].train_loss);
+    EXPECT_EQ(whole.runs[i].second.steps, results[i].steps);
+  }
+  // A record cut short (a kill in the middle of a write), then one damaged.
+  const std::string bytes = read(path);
+  for (size_t cut : {bytes.size() - 5, bytes.size() - 60}) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, cut);
+    const JournalContents torn = read_journal(path);
+    EXPECT_EQ(torn.runs.size(), 2u) << cut;
+    EXPECT_TRUE(torn.torn);
+  }
+  std::string damaged = bytes;
+  damaged[damaged.size() - 20] ^= 0x01;
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << damaged;
+  EXPECT_EQ(read_journal(path).runs.size(), 2u);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "not a journal";
+  EXPECT_THROW(read_journal(path), InputError);
 }

@@ -1,6 +1,7 @@
 #pragma once
 // A sweep's plan (docs/SPEC.md §4): the run list, its validation, pairing
 // with the dense baseline. Running it: sweep_run.hpp.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -8,6 +9,11 @@
 #include "ihtbatch/backend.hpp"
 
 namespace iht {
+
+/// Runs computed between two syncs of the journal on the CPU backends: a kill
+/// loses at most one chunk (about a second of a default sweep's work).
+inline constexpr size_t kJournalChunk = 512;
+inline constexpr size_t kJournalChunkGpu = 65536;  // a launch must fill the device
 
 /// The most runs one sweep holds (their results live in memory: ~250 bytes each).
 inline constexpr long kMaxRunsPerSweep = 100000000;
@@ -20,6 +26,8 @@ struct SweepConfig {
   int threads = 0;
   BackendKind backend = BackendKind::kAuto;
   std::string out = "results";
+  bool resume = false;   // continue the journal in `out` (docs/SPEC.md §13)
+  bool restart = false;  // discard a journal in `out` and start afresh
   ExperimentConfig experiment;
 };
 

@@ -28,10 +28,14 @@ void create_output_dir(const std::string& out);
 /// Runs the sweep of `config` (validated) on `backend` and writes runs.csv,
 /// summary.csv and meta.json into config.out, which it creates first.
 ///
-/// Nothing computed is lost: a cancelled sweep (progress.cancel) writes the
-/// runs it finished; when the backend fails after some runs finished, they
-/// are written and the error is returned in `failure`. It is thrown only when
-/// no run finished. A failed write throws.
+/// Nothing computed is lost: every finished run goes to the journal
+/// (journal.hpp) as the sweep goes; config.resume continues one, computing
+/// only the missing runs, with outputs byte-identical to an uninterrupted
+/// sweep's. A cancelled sweep (progress.cancel) writes the runs it finished;
+/// when the backend fails after some runs finished, they are written and the
+/// error is returned in `failure`. It is thrown only when no run finished. A
+/// failed write throws; the journal stays. A complete sweep removes its
+/// journal. Without resume or restart, a journal in config.out is refused.
 SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& backend, Progress& progress);
 
 /// runs.csv, summary.csv and meta.json of an outcome into config.out, each

@@ -75,12 +75,13 @@ struct DeviceBatch {
   }
 };
 
-/// Waits for the stream's work, posting progress and passing on a cancel.
+/// Waits for the stream's work, posting progress (after `base` runs already
+/// counted) and passing on a cancel.
 /// Polls every millisecond: the end of a 0.2 s sweep is seen within 1 ms.
-void wait_for_kernel(const gpu::MappedHost<Mailbox>& mailbox, Progress& progress) {
+void wait_for_kernel(const gpu::MappedHost<Mailbox>& mailbox, long base, Progress& progress) {
   cudaError_t kernel_state;
   while ((kernel_state = cudaStreamQuery(0)) == cudaErrorNotReady) {
-    progress.done.store(static_cast<long>(mailbox.host()->done));
+    progress.done.store(base + static_cast<long>(mailbox.host()->done));
     if (progress.cancel.load()) mailbox.host()->cancel = 1;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
@@ -90,10 +91,10 @@ void wait_for_kernel(const gpu::MappedHost<Mailbox>& mailbox, Progress& progress
 
 /// results[i] ← the device's result of run i. Every run reported finished
 /// must have written its result, and without a cancel every run must have.
-void collect(const DeviceBatch& batch, const std::vector<RunSpec>& specs, int parameters, bool cancelled,
+void collect(const DeviceBatch& batch, const std::vector<RunSpec>& specs, int parameters, bool cancelled, long base,
              std::vector<RunResult>& results, Progress& progress) {
   const unsigned int done = batch.counters.download()[1];
-  progress.done.store(static_cast<long>(done));
+  progress.done.store(base + static_cast<long>(done));
   const std::vector<warp::WarpResult> host = batch.results.download();
   size_t written = 0;
   for (size_t i = 0; i < host.size(); ++i) {
@@ -168,8 +169,9 @@ class GpuWarpBackend final : public Backend {
         kernel, p, batch.specs.data(), count, batch.counters.data(), batch.counters.data() + 1, scratch.data(),
         stride, batch.results.data(), mailbox.device());
     CHECK_LAUNCH();
-    wait_for_kernel(mailbox, progress);
-    collect(batch, specs, p.n, progress.cancel.load(), results, progress);
+    const long base = progress.done.load();  // runs counted before this batch (earlier batches, a resume)
+    wait_for_kernel(mailbox, base, progress);
+    collect(batch, specs, p.n, progress.cancel.load(), base, results, progress);
   }
 
   int device_ = 0;

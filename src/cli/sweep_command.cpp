@@ -86,6 +86,9 @@ Command add_sweep_command(CLI::App& app) {
   add_integer(*sub, "--threads", config->threads, 0, kMaxThreads, "CPU threads (0: all cores)");
   sub->add_option("--backend", *backend, "auto | gpu | cpu | reference")->capture_default_str();
   sub->add_option("--out", config->out, "Output directory")->capture_default_str();
+  auto* resume = sub->add_flag("--resume", config->resume,
+                               "Continue the unfinished sweep journaled in --out (the same configuration)");
+  sub->add_flag("--restart", config->restart, "Discard a journal left in --out and start afresh")->excludes(resume);
   flags->add_to(*sub);
   return {sub, [=] { return run_sweep_command(*config, *flags, *sparsity, *backend); }};
 }
