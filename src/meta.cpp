@@ -25,6 +25,8 @@ std::string meta_json(const SweepConfig& c, const Dataset& data, const SweepReco
                {"test", data.test_size()}};
   j["sparsity"] = c.sparsities;
   j["runs"] = c.runs;
+  if (c.shard_count > 1) j["shard"] = {{"index", c.shard_index}, {"count", c.shard_count}};
+  j["config_digest"] = rec.config_digest;
   j["dense"] = c.dense;
   j["seed"] = c.seed;
   j["max_steps"] = c.experiment.max_steps;

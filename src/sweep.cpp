@@ -53,6 +53,12 @@ void validate(const SweepConfig& c, const Dataset& data) {
     throw InputError("--runs " + std::to_string(c.runs) + " x " + std::to_string(levels) + " levels is more than the " +
                      std::to_string(kMaxRunsPerSweep) + " runs one sweep can hold");
   if (c.threads < 0) throw InputError("--threads must be >= 0 (0: all cores)");
+  if (c.shard_count < 1 || c.shard_index < 0 || c.shard_index >= c.shard_count)
+    throw InputError("--shard " + std::to_string(c.shard_index) + "/" + std::to_string(c.shard_count) +
+                     ": the index must be in 0.." + std::to_string(c.shard_count - 1));
+  if (c.shard_count > c.runs)
+    throw InputError("--shard ../" + std::to_string(c.shard_count) + ": more shards than the " +
+                     std::to_string(c.runs) + " runs per level");
   if (c.sparsities.empty() && !c.dense) throw InputError("nothing to run: no sparsity level and --no-dense");
 }
 
@@ -60,11 +66,17 @@ std::vector<RunSpec> plan_sweep(const SweepConfig& c, const Dataset& data) {
   std::vector<int> levels = c.sparsities;
   std::sort(levels.begin(), levels.end());
   if (c.dense) levels.push_back(data.parameters());
+  const auto [first, last] = shard_runs(c.runs, c.shard_index, c.shard_count);
   std::vector<RunSpec> specs;
-  specs.reserve(levels.size() * c.runs);
+  specs.reserve(levels.size() * static_cast<size_t>(last - first));
   for (int s : levels)
-    for (long r = 0; r < c.runs; ++r) specs.push_back(derive_run(c.seed, r, s));
+    for (long r = first; r < last; ++r) specs.push_back(derive_run(c.seed, r, s));
   return specs;
+}
+
+std::pair<long, long> shard_runs(long runs, int shard_index, int shard_count) {
+  auto bound = [&](long i) { return static_cast<long>(static_cast<__int128>(i) * runs / shard_count); };
+  return {bound(shard_index), bound(shard_index + 1L)};
 }
 
 void pair_with_dense(std::vector<RunResult>& results, int parameters) {

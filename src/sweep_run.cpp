@@ -101,7 +101,9 @@ SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& 
   record.device = backend.device();
   record.runs_planned = static_cast<long>(specs.size());
   outcome.results.assign(specs.size(), RunResult{});
-  const auto journal = open_journal(config, sweep_digest(config, data, backend.name()), outcome.results);
+  record.config_digest = sweep_digest(config, data, backend.name());
+  const std::string shard = "|shard " + std::to_string(config.shard_index) + "/" + std::to_string(config.shard_count);
+  const auto journal = open_journal(config, record.config_digest + shard, outcome.results);
 
   std::vector<size_t> todo;
   for (size_t i = 0; i < specs.size(); ++i)

@@ -21,7 +21,8 @@ namespace iht {
 inline constexpr const char* kJournalName = "journal.bin";
 
 /// What makes two sweeps the same computation: the data (its values), the
-/// plan, the experiment and the backend, not the thread count or --out.
+/// plan, the experiment and the backend, not the thread count, --out or the
+/// shard (merge joins shards of one digest).
 std::string sweep_digest(const SweepConfig& config, const Dataset& data, const std::string& backend);
 
 /// A journal read back: its digest and the finished runs (plan index, result).

@@ -15,6 +15,7 @@ struct SweepRecord {
   long long total_steps = 0;     // the steps the runs report
   long long computed_steps = 0;  // less those skipped at a fixed point (RunResult::settled_at)
   double wall_s = 0;
+  std::string config_digest;  // what merge and resume compare (journal.hpp's sweep_digest)
 };
 
 std::string meta_json(const SweepConfig& config, const Dataset& data, const SweepRecord& record);

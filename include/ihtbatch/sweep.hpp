@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ihtbatch/backend.hpp"
@@ -26,10 +27,14 @@ struct SweepConfig {
   int threads = 0;
   BackendKind backend = BackendKind::kAuto;
   std::string out = "results";
+  int shard_index = 0, shard_count = 1;  // this shard's runs of every level (docs/SPEC.md §13)
   bool resume = false;   // continue the journal in `out` (docs/SPEC.md §13)
   bool restart = false;  // discard a journal in `out` and start afresh
   ExperimentConfig experiment;
 };
+
+/// The run indices [first, last) of shard I/N of R runs.
+std::pair<long, long> shard_runs(long runs, int shard_index, int shard_count);
 
 /// Parses "1-14", "3,5,7", "1-3,7" into a sorted list without repeats.
 /// Throws InputError on bad syntax.
@@ -39,7 +44,8 @@ std::vector<int> parse_sparsity_list(const std::string& text);
 void validate(const SweepConfig& config, const Dataset& data);
 
 /// Runs in output order: each sparsity ascending, runs 0..R-1 within it; the
-/// dense baseline (s = n) last.
+/// dense baseline (s = n) last. A shard I/N holds, of every level, the runs r
+/// with ⌊I·R/N⌋ ≤ r < ⌊(I+1)·R/N⌋ (so it pairs its own dense runs).
 std::vector<RunSpec> plan_sweep(const SweepConfig& config, const Dataset& data);
 
 /// eps = train_loss(s, r) − train_loss(dense, r) (docs/SPEC.md §4); NaN without a

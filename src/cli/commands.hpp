@@ -14,5 +14,6 @@ Command add_sweep_command(CLI::App& app);
 Command add_run_command(CLI::App& app);
 Command add_supports_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
+Command add_merge_command(CLI::App& app);
 
 }  // namespace iht::cli

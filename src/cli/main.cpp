@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
   const std::vector<iht::cli::Command> commands = {iht::cli::add_sweep_command(app),
                                                    iht::cli::add_run_command(app),
                                                    iht::cli::add_compare_command(app),
-                                                   iht::cli::add_supports_command(app)};
+                                                   iht::cli::add_supports_command(app),
+                                                   iht::cli::add_merge_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,10 +1,12 @@
 // `ihtbatch sweep`: parses the flags, runs the sweep (ihtbatch/sweep_run.hpp)
 // with a progress line and Ctrl-C handling, prints the summary table.
 #include <csignal>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
 #include "commands.hpp"
+#include "ihtbatch/error.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/sweep_run.hpp"
 #include "options.hpp"
@@ -36,9 +38,48 @@ struct InterruptGuard {
   }
 };
 
+/// "I/N", or "auto": the scheduler's array index and count (Slurm array:
+/// SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_MIN/MAX or _COUNT; Kubernetes
+/// Indexed Job: JOB_COMPLETION_INDEX with --shard-count).
+void resolve_shard(const std::string& text, int count_flag, SweepConfig& config) {
+  if (text.empty()) return;
+  auto env = [](const char* name) -> const char* { return std::getenv(name); };
+  auto number = [](const std::string& what, const std::string& value) {
+    try {
+      return static_cast<int>(parse_integer<long>(what, value, 0L, 1000000L));
+    } catch (const CLI::ValidationError& e) {
+      throw InputError(e.what());
+    }
+  };
+  if (text == "auto") {
+    if (const char* id = env("SLURM_ARRAY_TASK_ID")) {
+      const int min = env("SLURM_ARRAY_TASK_MIN") ? number("SLURM_ARRAY_TASK_MIN", env("SLURM_ARRAY_TASK_MIN")) : 0;
+      int count = 0;
+      if (const char* c = env("SLURM_ARRAY_TASK_COUNT")) count = number("SLURM_ARRAY_TASK_COUNT", c);
+      else if (const char* max = env("SLURM_ARRAY_TASK_MAX")) count = number("SLURM_ARRAY_TASK_MAX", max) - min + 1;
+      else throw InputError("--shard auto: SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor _MAX");
+      config.shard_index = number("SLURM_ARRAY_TASK_ID", id) - min;
+      config.shard_count = count;
+    } else if (const char* index = env("JOB_COMPLETION_INDEX")) {
+      if (count_flag < 1) throw InputError("--shard auto with JOB_COMPLETION_INDEX needs --shard-count N");
+      config.shard_index = number("JOB_COMPLETION_INDEX", index);
+      config.shard_count = count_flag;
+    } else {
+      throw InputError("--shard auto: no scheduler's array index in the environment (SLURM_ARRAY_TASK_ID, "
+                       "JOB_COMPLETION_INDEX); give --shard I/N");
+    }
+    return;
+  }
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) throw InputError("--shard '" + text + "': expected I/N (e.g. 0/4) or auto");
+  config.shard_index = number("--shard", text.substr(0, slash));
+  config.shard_count = number("--shard", text.substr(slash + 1));
+}
+
 int run_sweep_command(SweepConfig config, ExperimentFlags& flags, const std::string& sparsity_text,
-                      const std::string& backend_name) {
+                      const std::string& backend_name, const std::string& shard_text, int shard_count) {
   config.experiment = flags.resolve();
+  resolve_shard(shard_text, shard_count, config);
   const Dataset data = load_dataset(flags.data);
   config.sparsities = sparsity_text.empty() ? parse_sparsity_list("1-" + std::to_string(data.parameters() - 1))
                                             : parse_sparsity_list(sparsity_text);
@@ -78,6 +119,8 @@ Command add_sweep_command(CLI::App& app) {
   auto flags = std::make_shared<ExperimentFlags>();
   auto sparsity = std::make_shared<std::string>();
   auto backend = std::make_shared<std::string>("auto");
+  auto shard = std::make_shared<std::string>();
+  auto shard_count = std::make_shared<int>(0);
   sub->add_option("--sparsity", *sparsity, "Sparsity levels, e.g. 1-14 or 3,5,7 (default: 1..n-1)");
   add_integer(*sub, "--runs", config->runs, 1L, kMaxRunsPerLevel, "Runs per level");
   sub->add_flag("--dense,!--no-dense", config->dense,
@@ -90,7 +133,10 @@ Command add_sweep_command(CLI::App& app) {
                                "Continue the unfinished sweep journaled in --out (the same configuration)");
   sub->add_flag("--restart", config->restart, "Discard a journal left in --out and start afresh")->excludes(resume);
   flags->add_to(*sub);
-  return {sub, [=] { return run_sweep_command(*config, *flags, *sparsity, *backend); }};
+  sub->add_option("--shard", *shard, "I/N: this shard's runs of every level (0 <= I < N), or auto (Slurm array, "
+                                     "Kubernetes Indexed Job); join the shards with `ihtbatch merge`");
+  add_integer(*sub, "--shard-count", *shard_count, 0, 1000000, "Shards, for --shard auto under a Kubernetes Indexed Job");
+  return {sub, [=] { return run_sweep_command(*config, *flags, *sparsity, *backend, *shard, *shard_count); }};
 }
 
 }  // namespace iht::cli

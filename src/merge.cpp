@@ -1,0 +1,152 @@
+#include "ihtbatch/merge.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "ihtbatch/error.hpp"
+#include "ihtbatch/output.hpp"
+#include "ihtbatch/summary.hpp"
+#include "ihtbatch/sweep_run.hpp"
+
+namespace iht {
+namespace {
+
+struct Shard {
+  std::string dir;
+  nlohmann::ordered_json meta;
+  std::vector<std::string> param_names;
+  std::vector<RunResult> runs;
+};
+
+std::vector<std::string> fields_of(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream ss(line);
+  std::string field;
+  while (std::getline(ss, field, ',')) fields.push_back(field);
+  return fields;
+}
+
+StopReason stop_of(const std::string& text, const std::string& where) {
+  for (StopReason r : {StopReason::kTol, StopReason::kMaxSteps, StopReason::kDiverged})
+    if (to_string(r) == text) return r;
+  throw InputError(where + ": unknown stop reason '" + text + "'");
+}
+
+/// A runs.csv row back into a RunResult: doubles in shortest round-trip form
+/// read back to the same bits, so writing them again gives the same text.
+RunResult parse_row(const std::vector<std::string>& f, const std::string& where) {
+  auto real = [&](size_t i) { return std::strtod(f[i].c_str(), nullptr); };
+  auto whole = [&](size_t i) { return std::strtoll(f[i].c_str(), nullptr, 10); };
+  RunResult r;
+  r.spec = RunSpec{static_cast<int>(whole(0)), static_cast<long>(whole(1)), std::strtoull(f[2].c_str(), nullptr, 10),
+                   std::strtoull(f[3].c_str(), nullptr, 10), std::strtoull(f[4].c_str(), nullptr, 10)};
+  r.lipschitz = real(5);
+  r.step_size = real(6);
+  r.steps = static_cast<long>(whole(7));
+  r.stop = stop_of(f[8], where);
+  r.train_loss = real(9);
+  r.train_acc = real(10);
+  r.test_loss = real(11);
+  r.test_acc = real(12);
+  r.eps = real(13);
+  r.ht_stable = f[14] == "1";
+  r.ht_margin = real(15);
+  r.grad_support_inf = real(16);
+  for (size_t i = 17; i < f.size(); ++i) r.theta.push_back(real(i));
+  return r;
+}
+
+constexpr size_t kFixedColumns = 17;  // runs.csv's columns before θ
+
+Shard read_shard(const std::string& dir) {
+  Shard shard{dir, {}, {}, {}};
+  const auto meta_path = std::filesystem::path(dir) / "meta.json";
+  std::ifstream meta(meta_path);
+  if (!meta) throw InputError(dir + ": no meta.json (not a finished sweep or shard)");
+  try {
+    shard.meta = nlohmann::ordered_json::parse(meta);
+  } catch (const std::exception& e) {
+    throw InputError(meta_path.string() + ": not valid JSON: " + e.what());
+  }
+  if (!shard.meta.value("complete", false))
+    throw InputError(dir + ": the shard is incomplete (meta.json: complete false); finish it with sweep --resume");
+  std::ifstream runs(std::filesystem::path(dir) / "runs.csv");
+  std::string line;
+  if (!runs || !std::getline(runs, line)) throw InputError(dir + ": no runs.csv");
+  const auto header = fields_of(line);
+  if (header.size() < kFixedColumns) throw InputError(dir + "/runs.csv: not a runs.csv header");
+  shard.param_names.assign(header.begin() + kFixedColumns, header.end());
+  long line_no = 1;
+  while (std::getline(runs, line)) {
+    ++line_no;
+    const auto fields = fields_of(line);
+    const std::string where = dir + "/runs.csv:" + std::to_string(line_no);
+    if (fields.size() != header.size()) throw InputError(where + ": expected " + std::to_string(header.size()) + " columns");
+    shard.runs.push_back(parse_row(fields, where));
+  }
+  return shard;
+}
+
+/// Sums a numeric meta.json field over the shards.
+template <class Number>
+Number sum_of(const std::vector<Shard>& shards, const char* key) {
+  Number total = 0;
+  for (const auto& s : shards) total += s.meta.value(key, Number(0));
+  return total;
+}
+
+}  // namespace
+
+long merge_shards(const std::vector<std::string>& shard_dirs, const std::string& out) {
+  if (shard_dirs.empty()) throw InputError("merge: no shard directories given");
+  std::vector<Shard> shards;
+  for (const auto& dir : shard_dirs) shards.push_back(read_shard(dir));
+  const Shard& first = shards.front();
+  const std::string digest = first.meta.value("config_digest", "");
+  const int count = first.meta.contains("shard") ? first.meta["shard"].value("count", 1) : 1;
+  std::vector<int> seen(count, 0);
+  for (const auto& s : shards) {
+    if (s.meta.value("config_digest", "") != digest || s.param_names != first.param_names)
+      throw InputError(s.dir + ": a shard of another configuration than " + first.dir + " (config_digest differs)");
+    const int index = s.meta.contains("shard") ? s.meta["shard"].value("index", 0) : 0;
+    const int of = s.meta.contains("shard") ? s.meta["shard"].value("count", 1) : 1;
+    if (of != count) throw InputError(s.dir + ": a shard of " + std::to_string(of) + ", not " + std::to_string(count));
+    if (seen[index]++) throw InputError(s.dir + ": shard " + std::to_string(index) + " is given twice");
+  }
+  for (int i = 0; i < count; ++i)
+    if (!seen[i]) throw InputError("merge: shard " + std::to_string(i) + "/" + std::to_string(count) + " is missing");
+
+  // Plan order: levels ascending (dense, s = n, last), runs ascending within each.
+  std::vector<RunResult> results;
+  for (const auto& s : shards) results.insert(results.end(), s.runs.begin(), s.runs.end());
+  std::stable_sort(results.begin(), results.end(), [](const RunResult& a, const RunResult& b) {
+    return a.spec.sparsity != b.spec.sparsity ? a.spec.sparsity < b.spec.sparsity : a.spec.run < b.spec.run;
+  });
+
+  create_output_dir(out);
+  std::error_code ec;
+  std::filesystem::remove(std::filesystem::path(out) / "meta.json", ec);
+  std::ostringstream runs, summary;
+  write_runs_csv(runs, results, first.param_names);
+  write_summary_csv(summary, summarize(results));
+  nlohmann::ordered_json meta = first.meta;
+  meta.erase("shard");
+  meta["runs_planned"] = sum_of<long>(shards, "runs_planned");
+  meta["runs_done"] = sum_of<long>(shards, "runs_done");
+  meta["run_steps"] = sum_of<long long>(shards, "run_steps");
+  meta["run_steps_computed"] = sum_of<long long>(shards, "run_steps_computed");
+  meta["wall_time_s"] = sum_of<double>(shards, "wall_time_s");  // the shards' work, added
+  meta["runs_per_s"] = nullptr;
+  meta["run_steps_per_s"] = nullptr;
+  meta["merged_from"] = shard_dirs;
+  write_file_atomically((std::filesystem::path(out) / "runs.csv").string(), runs.str());
+  write_file_atomically((std::filesystem::path(out) / "summary.csv").string(), summary.str());
+  write_file_atomically((std::filesystem::path(out) / "meta.json").string(), meta.dump(2) + "\n");
+  return static_cast<long>(results.size());
+}
+
+}  // namespace iht

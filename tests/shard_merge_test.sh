@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Shards and merge (docs/SPEC.md §13): 4 shards merged, given in any order, are
+# byte-identical to the unsharded sweep; merge refuses missing, repeated,
+# foreign and incomplete shards; --shard auto reads Slurm's and Kubernetes'
+# array index.
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passes=0 fails=0
+check() {  # check "what" command...
+  local what=$1; shift
+  if "$@" >/dev/null 2>&1; then passes=$((passes + 1)); else echo "FAIL: $what"; fails=$((fails + 1)); fi
+}
+refused() {  # refused "message fragment" command...: exit 2 and the fragment
+  local fragment=$1; shift
+  local out; out=$("$@" 2>&1); local rc=$?
+  if [[ $rc -eq 2 && "$out" == *"$fragment"* ]]; then passes=$((passes + 1)); else
+    echo "FAIL: $* -> exit $rc, $out"; fails=$((fails + 1)); fi
+}
+args=(--runs 30 --max-steps 1500 --threads 2)
+"$bin" sweep "${args[@]}" --out "$tmp/whole" >/dev/null 2>&1
+for i in 0 1 2 3; do "$bin" sweep "${args[@]}" --shard $i/4 --out "$tmp/s$i" >/dev/null 2>&1; done
+check "merge of 4 shards" "$bin" merge --out "$tmp/merged" "$tmp/s2" "$tmp/s0" "$tmp/s3" "$tmp/s1"
+check "merged runs.csv byte-identical" cmp "$tmp/merged/runs.csv" "$tmp/whole/runs.csv"
+check "merged summary.csv byte-identical" cmp "$tmp/merged/summary.csv" "$tmp/whole/summary.csv"
+check "merged meta.json: complete" grep -q '"complete": true' "$tmp/merged/meta.json"
+refused "shard 2/4 is missing" "$bin" merge --out "$tmp/m" "$tmp/s0" "$tmp/s1" "$tmp/s3"
+refused "is given twice" "$bin" merge --out "$tmp/m" "$tmp/s0" "$tmp/s1" "$tmp/s1" "$tmp/s2" "$tmp/s3"
+"$bin" sweep --runs 30 --max-steps 1000 --threads 2 --shard 1/4 --out "$tmp/other" >/dev/null 2>&1
+refused "another configuration" "$bin" merge --out "$tmp/m" "$tmp/s0" "$tmp/other" "$tmp/s2" "$tmp/s3"
+cp -r "$tmp/s3" "$tmp/partial" && sed -i 's/"complete": true/"complete": false/' "$tmp/partial/meta.json"
+refused "incomplete" "$bin" merge --out "$tmp/m" "$tmp/s0" "$tmp/s1" "$tmp/s2" "$tmp/partial"
+check "--shard auto (Slurm array 1..4, task 3)" env SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_MAX=4 \
+  "$bin" sweep "${args[@]}" --shard auto --out "$tmp/slurm"
+check "Slurm task 3 of 1..4 is shard 2/4" cmp "$tmp/slurm/runs.csv" "$tmp/s2/runs.csv"
+check "--shard auto (Kubernetes index 1)" env JOB_COMPLETION_INDEX=1 "$bin" sweep "${args[@]}" --shard auto --shard-count 4 --out "$tmp/k8s"
+check "Kubernetes index 1 is shard 1/4" cmp "$tmp/k8s/runs.csv" "$tmp/s1/runs.csv"
+refused "no scheduler's array index" env -u SLURM_ARRAY_TASK_ID -u JOB_COMPLETION_INDEX "$bin" sweep "${args[@]}" --shard auto --out "$tmp/x"
+refused "needs --shard-count" env JOB_COMPLETION_INDEX=0 "$bin" sweep "${args[@]}" --shard auto --out "$tmp/x"
+refused "the index must be in 0..3" "$bin" sweep "${args[@]}" --shard 4/4 --out "$tmp/x"
+refused "more shards than" "$bin" sweep "${args[@]}" --shard 0/31 --out "$tmp/x"
+refused "expected I/N" "$bin" sweep "${args[@]}" --shard 3 --out "$tmp/x"
+echo "$passes passed, $fails failed"
+((fails == 0))
