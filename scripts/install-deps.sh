@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ihtbatch needs, only those missing.
 # CUDA is optional and not installed here: where nvcc exists, the GPU backend builds too.
+# clang and its runtime build the CSV loader's fuzzer (a test).
 set -euo pipefail
-packages=(cmake g++ make git libcli11-dev nlohmann-json3-dev libgtest-dev python3-matplotlib "$@")
+packages=(cmake g++ make git libcli11-dev nlohmann-json3-dev libgtest-dev python3-matplotlib clang libclang-rt-14-dev "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
