@@ -39,6 +39,7 @@ CLI::Option* add_integer(CLI::App& app, const std::string& flag, Int& target, In
       flag, [&target, flag, min, max](const std::string& text) { target = parse_integer(flag, text, min, max); },
       help);
   option->default_str(std::to_string(target));
+  option->type_name("INT");
   return option;
 }
 
