@@ -128,16 +128,17 @@ JournalContents read_journal(const std::string& path) {
   char magic[sizeof kMagic];
   uint32_t digest_size = 0;
   if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
-    throw InputError(path + ": not an ihtbatch journal");
+    throw InputError(path + ": not an ihtbatch journal (discard it with --restart)");
   r.at = sizeof magic;
   if (!r.get(digest_size) || bytes.size() - r.at < digest_size + sizeof(uint64_t))
-    throw InputError(path + ": the journal's header is damaged");
+    throw InputError(path + ": the journal's header is damaged (discard it with --restart)");
   JournalContents out;
   out.digest = bytes.substr(r.at, digest_size);
   r.at += digest_size;
   uint64_t sum = 0;
   r.get(sum);
-  if (sum != fnv1a(bytes.data(), r.at - sizeof sum)) throw InputError(path + ": the journal's header is damaged");
+  if (sum != fnv1a(bytes.data(), r.at - sizeof sum))
+    throw InputError(path + ": the journal's header is damaged (discard it with --restart)");
   out.valid_bytes = static_cast<long long>(r.at);
   // Records: [u32 payload size][payload][u64 checksum of both]; the first that
   // is cut short or does not sum is where the journal was torn.

@@ -1,6 +1,8 @@
 #include "ihtbatch/merge.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <set>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +12,7 @@
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/summary.hpp"
+#include "ihtbatch/sweep.hpp"
 #include "ihtbatch/sweep_run.hpp"
 
 namespace iht {
@@ -27,7 +30,15 @@ std::vector<std::string> fields_of(const std::string& line) {
   std::stringstream ss(line);
   std::string field;
   while (std::getline(ss, field, ',')) fields.push_back(field);
+  if (!line.empty() && line.back() == ',') fields.emplace_back();
   return fields;
+}
+
+/// An integer field of meta.json, or an InputError naming the file.
+long meta_integer(const nlohmann::ordered_json& j, const char* key, const std::string& dir, long fallback) {
+  if (!j.contains(key)) return fallback;
+  if (!j[key].is_number_integer()) throw InputError(dir + "/meta.json: '" + key + "' is not an integer");
+  return j[key].get<long>();
 }
 
 StopReason stop_of(const std::string& text, const std::string& where) {
@@ -39,11 +50,22 @@ StopReason stop_of(const std::string& text, const std::string& where) {
 /// A runs.csv row back into a RunResult: doubles in shortest round-trip form
 /// read back to the same bits, so writing them again gives the same text.
 RunResult parse_row(const std::vector<std::string>& f, const std::string& where) {
-  auto real = [&](size_t i) { return std::strtod(f[i].c_str(), nullptr); };
-  auto whole = [&](size_t i) { return std::strtoll(f[i].c_str(), nullptr, 10); };
+  auto bad = [&](size_t i) { return InputError(where + ": column " + std::to_string(i + 1) + ": '" + f[i] + "' is damaged"); };
+  auto real = [&](size_t i) {
+    char* end = nullptr;
+    const double v = std::strtod(f[i].c_str(), &end);
+    if (f[i].empty() || *end != '\0') throw bad(i);
+    return v;
+  };
+  auto whole = [&](size_t i) {
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long v = std::strtoull(f[i].c_str(), &end, 10);
+    if (f[i].empty() || f[i][0] == '-' || *end != '\0' || errno == ERANGE) throw bad(i);
+    return v;
+  };
   RunResult r;
-  r.spec = RunSpec{static_cast<int>(whole(0)), static_cast<long>(whole(1)), std::strtoull(f[2].c_str(), nullptr, 10),
-                   std::strtoull(f[3].c_str(), nullptr, 10), std::strtoull(f[4].c_str(), nullptr, 10)};
+  r.spec = RunSpec{static_cast<int>(whole(0)), static_cast<long>(whole(1)), whole(2), whole(3), whole(4)};
   r.lipschitz = real(5);
   r.step_size = real(6);
   r.steps = static_cast<long>(whole(7));
@@ -72,7 +94,7 @@ Shard read_shard(const std::string& dir) {
   } catch (const std::exception& e) {
     throw InputError(meta_path.string() + ": not valid JSON: " + e.what());
   }
-  if (!shard.meta.value("complete", false))
+  if (!shard.meta.contains("complete") || !shard.meta["complete"].is_boolean() || !shard.meta["complete"].get<bool>())
     throw InputError(dir + ": the shard is incomplete (meta.json: complete false); finish it with sweep --resume");
   std::ifstream runs(std::filesystem::path(dir) / "runs.csv");
   std::string line;
@@ -106,16 +128,38 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   std::vector<Shard> shards;
   for (const auto& dir : shard_dirs) shards.push_back(read_shard(dir));
   const Shard& first = shards.front();
-  const std::string digest = first.meta.value("config_digest", "");
-  const int count = first.meta.contains("shard") ? first.meta["shard"].value("count", 1) : 1;
-  std::vector<int> seen(count, 0);
+  auto digest_of = [](const Shard& s) {
+    const auto it = s.meta.find("config_digest");
+    return it != s.meta.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto shard_field = [](const Shard& s, const char* key, long fallback) {
+    return s.meta.contains("shard") && s.meta["shard"].is_object() ? meta_integer(s.meta["shard"], key, s.dir, fallback)
+                                                                   : fallback;
+  };
+  const std::string digest = digest_of(first);
+  const long count = shard_field(first, "count", 1);
+  const long runs_per_level = meta_integer(first.meta, "runs", first.dir, 0);
+  if (count < 1 || count > runs_per_level) throw InputError(first.dir + "/meta.json: a shard count of " + std::to_string(count));
+  std::vector<int> seen(static_cast<size_t>(count), 0);
   for (const auto& s : shards) {
-    if (s.meta.value("config_digest", "") != digest || s.param_names != first.param_names)
+    if (digest.empty() || digest_of(s) != digest || s.param_names != first.param_names)
       throw InputError(s.dir + ": a shard of another configuration than " + first.dir + " (config_digest differs)");
-    const int index = s.meta.contains("shard") ? s.meta["shard"].value("index", 0) : 0;
-    const int of = s.meta.contains("shard") ? s.meta["shard"].value("count", 1) : 1;
+    const long index = shard_field(s, "index", 0), of = shard_field(s, "count", 1);
     if (of != count) throw InputError(s.dir + ": a shard of " + std::to_string(of) + ", not " + std::to_string(count));
-    if (seen[index]++) throw InputError(s.dir + ": shard " + std::to_string(index) + " is given twice");
+    if (index < 0 || index >= count) throw InputError(s.dir + "/meta.json: shard index " + std::to_string(index) + " of " + std::to_string(count));
+    if (seen[static_cast<size_t>(index)]++) throw InputError(s.dir + ": shard " + std::to_string(index) + " is given twice");
+    // Its rows must be exactly its runs of every level: no row lost, moved or repeated.
+    const auto [first_run, last_run] = shard_runs(runs_per_level, static_cast<int>(index), static_cast<int>(count));
+    const long levels = static_cast<long>(s.meta.value("sparsity", nlohmann::ordered_json::array()).size()) +
+                        (s.meta.value("dense", false) ? 1 : 0);
+    std::set<std::pair<int, long>> rows;
+    for (const auto& r : s.runs)
+      if (r.spec.run < first_run || r.spec.run >= last_run || !rows.emplace(r.spec.sparsity, r.spec.run).second)
+        throw InputError(s.dir + "/runs.csv: run " + std::to_string(r.spec.run) + " of s = " +
+                         std::to_string(r.spec.sparsity) + " is not this shard's, or is repeated");
+    if (static_cast<long>(s.runs.size()) != levels * (last_run - first_run))
+      throw InputError(s.dir + "/runs.csv: " + std::to_string(s.runs.size()) + " runs, where the shard has " +
+                       std::to_string(levels * (last_run - first_run)));
   }
   for (int i = 0; i < count; ++i)
     if (!seen[i]) throw InputError("merge: shard " + std::to_string(i) + "/" + std::to_string(count) + " is missing");

@@ -79,7 +79,8 @@ namespace {
   throw std::runtime_error(path + ": " + what + ": " + std::strerror(errno));
 }
 
-/// Flushes a directory's entries (a rename into it) to the disk.
+}  // namespace
+
 void sync_directory(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (fd < 0) write_failed(dir, "cannot open the directory to sync it");
@@ -87,8 +88,6 @@ void sync_directory(const std::string& dir) {
   ::close(fd);
   if (synced != 0) write_failed(dir, "cannot sync the directory");
 }
-
-}  // namespace
 
 void write_file_atomically(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";

@@ -49,7 +49,10 @@ namespace {
 std::unique_ptr<JournalWriter> open_journal(const SweepConfig& config, const std::string& digest,
                                             std::vector<RunResult>& results) {
   const std::string path = (std::filesystem::path(config.out) / kJournalName).string();
-  if (!std::filesystem::exists(path) || config.restart) return std::make_unique<JournalWriter>(path, digest);
+  // A journal shorter than its header was killed as it was born: it holds nothing.
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || config.restart || size < 64) return std::make_unique<JournalWriter>(path, digest);
   const JournalContents journal = read_journal(path);
   if (journal.runs.empty()) return std::make_unique<JournalWriter>(path, digest);  // nothing to lose
   if (!config.resume)
@@ -121,7 +124,10 @@ SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& 
   account(outcome, data);
   write_sweep_outputs(config, data, outcome);
   // The outputs now hold every run: the journal has done its work.
-  if (outcome.complete()) std::filesystem::remove(std::filesystem::path(config.out) / kJournalName);
+  if (outcome.complete()) {
+    std::filesystem::remove(std::filesystem::path(config.out) / kJournalName);
+    sync_directory(config.out);  // a power cut must not bring the journal back beside complete outputs
+  }
   return outcome;
 }
 

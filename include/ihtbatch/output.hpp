@@ -26,4 +26,7 @@ void print_summary_table(std::ostream& out, const std::vector<LevelSummary>& lev
 /// naming the path and the system's reason.
 void write_file_atomically(const std::string& path, const std::string& text);
 
+/// Flushes a directory's entries (a rename or a removal in it) to the disk.
+void sync_directory(const std::string& dir);
+
 }  // namespace iht

@@ -10,7 +10,9 @@ shards=$1 out=$2; shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(realpath "${IHTBATCH:-$here/../../build/ihtbatch}")  # the jobs run in OUT_DIR
 mkdir -p "$out"
-export IHTBATCH=$bin IHTBATCH_OUT=$(cd "$out" && pwd) IHTBATCH_ARGS="$*"
+export IHTBATCH=$bin IHTBATCH_OUT=$(cd "$out" && pwd)
+IHTBATCH_ARGS=$(printf '%q ' "$@")  # quoted, so paths with spaces survive
+export IHTBATCH_ARGS
 array=$(sbatch --parsable --array=0-$((shards - 1)) --chdir="$IHTBATCH_OUT" "$here/sweep_array.sbatch")
 merge=$(sbatch --parsable --dependency=afterok:"${array%%;*}" --chdir="$IHTBATCH_OUT" "$here/merge.sbatch")
 echo "array ${array%%;*} ($shards shards), merge $merge; outputs in $IHTBATCH_OUT/merged"

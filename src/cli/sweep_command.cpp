@@ -42,6 +42,7 @@ struct InterruptGuard {
 /// SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_MIN/MAX or _COUNT; Kubernetes
 /// Indexed Job: JOB_COMPLETION_INDEX with --shard-count).
 void resolve_shard(const std::string& text, int count_flag, SweepConfig& config) {
+  if (count_flag > 0 && text != "auto") throw InputError("--shard-count goes with --shard auto");
   if (text.empty()) return;
   auto env = [](const char* name) -> const char* { return std::getenv(name); };
   auto number = [](const std::string& what, const std::string& value) {
@@ -55,9 +56,14 @@ void resolve_shard(const std::string& text, int count_flag, SweepConfig& config)
     if (const char* id = env("SLURM_ARRAY_TASK_ID")) {
       const int min = env("SLURM_ARRAY_TASK_MIN") ? number("SLURM_ARRAY_TASK_MIN", env("SLURM_ARRAY_TASK_MIN")) : 0;
       int count = 0;
-      if (const char* c = env("SLURM_ARRAY_TASK_COUNT")) count = number("SLURM_ARRAY_TASK_COUNT", c);
-      else if (const char* max = env("SLURM_ARRAY_TASK_MAX")) count = number("SLURM_ARRAY_TASK_MAX", max) - min + 1;
+      const char* c = env("SLURM_ARRAY_TASK_COUNT");
+      const char* max = env("SLURM_ARRAY_TASK_MAX");
+      if (c) count = number("SLURM_ARRAY_TASK_COUNT", c);
+      else if (max) count = number("SLURM_ARRAY_TASK_MAX", max) - min + 1;
       else throw InputError("--shard auto: SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor _MAX");
+      if (c && max && number("SLURM_ARRAY_TASK_MAX", max) - min + 1 != count)
+        throw InputError("--shard auto: the Slurm array has a step or gaps (COUNT " + std::string(c) + ", MIN " +
+                         std::to_string(min) + ", MAX " + max + "); submit --array=0-(N-1) with step 1");
       config.shard_index = number("SLURM_ARRAY_TASK_ID", id) - min;
       config.shard_count = count;
     } else if (const char* index = env("JOB_COMPLETION_INDEX")) {
