@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/version.hpp"
 
 namespace iht {
 namespace {
@@ -108,7 +109,7 @@ std::string hex(uint64_t v) {
 
 std::string sweep_digest(const SweepConfig& c, const Dataset& data, const std::string& backend) {
   std::ostringstream s;
-  s << "ihtbatch-sweep-1"
+  s << "ihtbatch-sweep-1|" << version() << ' ' << git_commit()  // another build may round differently
     << "|data " << hex(fnv1a(data.x.data(), data.x.size() * sizeof(double))) << ' '
     << hex(fnv1a(data.y.data(), data.y.size() * sizeof(int))) << ' ' << data.features << 'x' << data.classes
     << "|levels";

@@ -35,10 +35,12 @@ std::string meta_json(const SweepConfig& c, const Dataset& data, const SweepReco
   j["step_size"] = c.experiment.step_size > 0 ? nlohmann::ordered_json(c.experiment.step_size)
                                               : nlohmann::ordered_json("monte_carlo");
   j["wall_time_s"] = rec.wall_s;
-  j["runs_per_s"] = rec.wall_s > 0 ? rec.runs_done / rec.wall_s : 0.0;
+  // Rates count what this invocation computed in wall_s, not runs resumed from the journal.
+  if (rec.runs_resumed > 0) j["runs_resumed"] = rec.runs_resumed;
+  j["runs_per_s"] = rec.wall_s > 0 ? (rec.runs_done - rec.runs_resumed) / rec.wall_s : 0.0;
   j["run_steps"] = rec.total_steps;
   j["run_steps_computed"] = rec.computed_steps;
-  j["run_steps_per_s"] = rec.wall_s > 0 ? rec.total_steps / rec.wall_s : 0.0;
+  j["run_steps_per_s"] = rec.wall_s > 0 ? (rec.total_steps - rec.steps_resumed) / rec.wall_s : 0.0;
   return j.dump(2) + "\n";
 }
 

@@ -47,7 +47,7 @@ namespace {
 /// that continues it (or starts one). Refuses, with the flag to use, a journal
 /// left without --resume, and one of another configuration.
 std::unique_ptr<JournalWriter> open_journal(const SweepConfig& config, const std::string& digest,
-                                            std::vector<RunResult>& results) {
+                                            const std::vector<RunSpec>& specs, std::vector<RunResult>& results) {
   const std::string path = (std::filesystem::path(config.out) / kJournalName).string();
   // A journal shorter than its header was killed as it was born: it holds nothing.
   std::error_code ec;
@@ -61,8 +61,15 @@ std::unique_ptr<JournalWriter> open_journal(const SweepConfig& config, const std
   if (journal.digest != digest)
     throw InputError("--resume: " + path + " was written by another configuration (data, levels, runs, seed, "
                      "experiment or backend differ); run that one, or discard the journal with --restart");
-  for (const auto& [index, result] : journal.runs)
-    if (index < results.size()) results[index] = result;
+  for (const auto& [index, result] : journal.runs) {
+    // The digest matched, so every record must be a run of this plan: anything else is damage.
+    if (index >= results.size() || result.spec.sparsity != specs[index].sparsity || result.spec.run != specs[index].run ||
+        result.spec.init_seed != specs[index].init_seed || static_cast<int>(result.stop) < 0 ||
+        static_cast<int>(result.stop) > 2)
+      throw InputError(path + ": record of run " + std::to_string(index) +
+                       " does not belong to this sweep (discard the journal with --restart)");
+    results[index] = result;
+  }
   return std::make_unique<JournalWriter>(path, digest, journal.valid_bytes);
 }
 
@@ -106,12 +113,15 @@ SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& 
   outcome.results.assign(specs.size(), RunResult{});
   record.config_digest = sweep_digest(config, data, backend.name());
   const std::string shard = "|shard " + std::to_string(config.shard_index) + "/" + std::to_string(config.shard_count);
-  const auto journal = open_journal(config, record.config_digest + shard, outcome.results);
+  const auto journal = open_journal(config, record.config_digest + shard, specs, outcome.results);
 
   std::vector<size_t> todo;
   for (size_t i = 0; i < specs.size(); ++i)
     if (outcome.results[i].steps < 0) todo.push_back(i);
   progress.done.store(static_cast<long>(specs.size() - todo.size()));
+  record.runs_resumed = static_cast<long>(specs.size() - todo.size());
+  for (size_t i = 0; i < specs.size(); ++i)
+    if (outcome.results[i].steps >= 0) record.steps_resumed += outcome.results[i].steps;
   const auto start = std::chrono::steady_clock::now();
   compute(config, data, backend, specs, todo, *journal, outcome, progress);
   record.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

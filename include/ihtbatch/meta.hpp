@@ -15,6 +15,8 @@ struct SweepRecord {
   long long total_steps = 0;     // the steps the runs report
   long long computed_steps = 0;  // less those skipped at a fixed point (RunResult::settled_at)
   double wall_s = 0;
+  long runs_resumed = 0;           // taken from the journal, not computed in wall_s
+  long long steps_resumed = 0;     // their steps
   std::string config_digest;  // what merge and resume compare (journal.hpp's sweep_digest)
 };
 
