@@ -17,14 +17,6 @@ namespace {
 
 constexpr int kLabelLimit = 1024;  // class labels are 0 .. kLabelLimit − 1
 
-std::vector<std::string> split_fields(const std::string& line) {
-  std::vector<std::string> fields;
-  std::stringstream ss(line);
-  std::string field;
-  while (std::getline(ss, field, ',')) fields.push_back(field);
-  if (!line.empty() && line.back() == ',') fields.emplace_back();
-  return fields;
-}
 
 std::string trim(const std::string& s) {
   const auto begin = s.find_first_not_of(" \t\r");
@@ -144,6 +136,15 @@ Dataset load_dataset(const std::string& name_or_path) {
   for (const auto& [name, text] : shipped_datasets())
     if (name == name_or_path) return parse_csv(text, name);
   return load_csv(name_or_path);
+}
+
+std::vector<std::string> split_fields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream ss(line);
+  std::string field;
+  while (std::getline(ss, field, ',')) fields.push_back(field);
+  if (!line.empty() && line.back() == ',') fields.emplace_back();
+  return fields;
 }
 
 std::vector<std::string> parameter_names(int features, int classes) {

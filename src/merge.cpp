@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "ihtbatch/dataset.hpp"
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/summary.hpp"
@@ -25,14 +26,6 @@ struct Shard {
   std::vector<RunResult> runs;
 };
 
-std::vector<std::string> fields_of(const std::string& line) {
-  std::vector<std::string> fields;
-  std::stringstream ss(line);
-  std::string field;
-  while (std::getline(ss, field, ',')) fields.push_back(field);
-  if (!line.empty() && line.back() == ',') fields.emplace_back();
-  return fields;
-}
 
 /// An integer field of meta.json, or an InputError naming the file.
 long meta_integer(const nlohmann::ordered_json& j, const char* key, const std::string& dir, long fallback) {
@@ -99,13 +92,13 @@ Shard read_shard(const std::string& dir) {
   std::ifstream runs(std::filesystem::path(dir) / "runs.csv");
   std::string line;
   if (!runs || !std::getline(runs, line)) throw InputError(dir + ": no runs.csv");
-  const auto header = fields_of(line);
+  const auto header = split_fields(line);
   if (header.size() < kFixedColumns) throw InputError(dir + "/runs.csv: not a runs.csv header");
   shard.param_names.assign(header.begin() + kFixedColumns, header.end());
   long line_no = 1;
   while (std::getline(runs, line)) {
     ++line_no;
-    const auto fields = fields_of(line);
+    const auto fields = split_fields(line);
     const std::string where = dir + "/runs.csv:" + std::to_string(line_no);
     if (fields.size() != header.size()) throw InputError(where + ": expected " + std::to_string(header.size()) + " columns");
     shard.runs.push_back(parse_row(fields, where));

@@ -36,6 +36,10 @@ Dataset load_dataset(const std::string& name_or_path);
 /// The names of the shipped datasets, and their CSV text (built into the program).
 const std::vector<std::pair<std::string, std::string>>& shipped_datasets();
 
+/// A CSV line's comma-separated fields (no quoting; a trailing comma gives a
+/// last empty field).
+std::vector<std::string> split_fields(const std::string& line);
+
 /// Parameter names in θ order (docs/SPEC.md §2): w11 … w43, b1 … b3 for IRIS;
 /// w{i}_{j} when an index has two digits.
 std::vector<std::string> parameter_names(int features, int classes);
