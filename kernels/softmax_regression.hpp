@@ -57,8 +57,8 @@ static_assert(power(kMaxClasses, 2 * kChunksPerLog) <= power(2.0, 64), "a pair's
 /// One function, its stages in the order they run: the stages share per-lane
 /// state that must stay in locals, and their bodies inline only as written.
 /// (As a class with a method per stage, nvcc spilled the float64 IRIS kernel
-/// 796/1092 bytes per thread against 248/292; as named lambdas, GCC left
-/// stages as calls and sweeps ran 5–7 % slower.)
+/// 796/1092 bytes per thread against 248/292. GCC inlines the stage lambdas
+/// only because they are IHT_LAMBDA: its lambda budget ran out otherwise.)
 template <bool kGrad, class W, class T, class Shape>
 IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data,
                                        T* grad) {
@@ -218,12 +218,12 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* 
 
 struct SoftmaxRegression {
   template <class W, class T, class Shape>
-  static IHT_HD IHT_FLATTEN T loss_and_grad(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data, T* grad) {
+  static IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data, T* grad) {
     return softmax_loss_pass<true>(w, shape, theta, data, grad);
   }
 
   template <class W, class T, class Shape>
-  static IHT_HD IHT_FLATTEN T loss(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data) {
+  static IHT_HD T loss(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data) {
     return softmax_loss_pass<false>(w, shape, theta, data, static_cast<T*>(nullptr));
   }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/output.hpp"
 #include "ihtbatch/version.hpp"
 
 namespace iht {
@@ -165,16 +166,13 @@ JournalWriter::JournalWriter(const std::string& path, const std::string& digest,
   if (keep_bytes >= 0) {
     if (::truncate(path.c_str(), keep_bytes) != 0)
       throw std::runtime_error(path + ": cannot cut the journal's torn end: " + std::strerror(errno));
-    file_ = std::fopen(path.c_str(), "ab");
   } else {
-    file_ = std::fopen(path.c_str(), "wb");
+    // A new journal appears whole, header and all (a temporary file renamed),
+    // so a kill at its birth never leaves a half header to refuse later.
+    write_file_atomically(path, header(digest));
   }
+  file_ = std::fopen(path.c_str(), "ab");
   if (!file_) throw std::runtime_error(path + ": cannot open the journal for writing: " + std::strerror(errno));
-  if (keep_bytes < 0) {
-    const std::string h = header(digest);
-    std::fwrite(h.data(), 1, h.size(), file_);
-    sync();
-  }
 }
 
 JournalWriter::~JournalWriter() {

@@ -49,10 +49,7 @@ namespace {
 std::unique_ptr<JournalWriter> open_journal(const SweepConfig& config, const std::string& digest,
                                             const std::vector<RunSpec>& specs, std::vector<RunResult>& results) {
   const std::string path = (std::filesystem::path(config.out) / kJournalName).string();
-  // A journal shorter than its header was killed as it was born: it holds nothing.
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec || config.restart || size < 64) return std::make_unique<JournalWriter>(path, digest);
+  if (!std::filesystem::exists(path) || config.restart) return std::make_unique<JournalWriter>(path, digest);
   const JournalContents journal = read_journal(path);
   if (journal.runs.empty()) return std::make_unique<JournalWriter>(path, digest);  // nothing to lose
   if (!config.resume)
