@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/backend.hpp"
 #include "ihtbatch/config.hpp"
 #include "ihtbatch/dataset.hpp"
@@ -119,7 +120,7 @@ struct Options {
 
 int bench(const Options& o) {
   const iht::Dataset data = iht::load_dataset(o.data);
-  const int n = data.parameters();
+  const int n = static_cast<int>(iht::network_of(data, iht::ExperimentConfig{}).parameters());
   if (o.sparsity < 1 || o.sparsity > n)
     throw iht::InputError("--sparsity must be in 1.." + std::to_string(n));
   if (o.runs < 1 || o.steps < 1 || o.repeats < 1 || o.monte < 1)

@@ -13,6 +13,7 @@
 #include "ihtbatch/config.hpp"
 #include "ihtbatch/dataset.hpp"
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/seeds.hpp"
 #include "warp_cpu.hpp"
 #include "warp_host.hpp"
@@ -34,10 +35,11 @@ Timing time_steps(const iht::Dataset& data, const iht::ExperimentConfig& config,
   for (int r = 0; r < runs; ++r) {
     const iht::RunSpec spec = iht::derive_run(0, r % 16, sparsity);
     WarpResult result{};
+    std::vector<double> theta(p.n);
     const auto start = std::chrono::steady_clock::now();
-    dispatch_kernel(p, [&](auto kernel) { kernel.run(CpuWarp{}, p, to_warp(spec), scratch, &result); });
+    dispatch_kernel(p, [&](auto kernel) { kernel.run(CpuWarp{}, p, to_warp(spec), scratch, &result, theta.data()); });
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const iht::RunResult run = to_run_result(result, spec, p.n);
+    const iht::RunResult run = to_run_result(result, theta.data(), spec, p.n);
     if (run.steps != config.max_steps) throw iht::InputError("a run stopped early: tol must be 0");
     // A run that settles skips its last steps: time per step computed.
     per_step.push_back(s / static_cast<double>(run.steps_computed()) * 1e6);
@@ -61,8 +63,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     const iht::Dataset data = iht::load_dataset(path);
-    if (sparsity < 1 || sparsity > data.parameters())
-      throw iht::InputError("--sparsity must be in 1.." + std::to_string(data.parameters()));
+    if (sparsity < 1 || sparsity > iht::network_of(data, iht::ExperimentConfig{}).parameters())
+      throw iht::InputError("--sparsity must be in 1.." + std::to_string(iht::network_of(data, iht::ExperimentConfig{}).parameters()));
     iht::ExperimentConfig config;
     config.max_steps = steps;
     config.tol = 0.0;

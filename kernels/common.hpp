@@ -57,3 +57,13 @@
 #define IHT_KERNEL_WARNINGS_OFF
 #define IHT_KERNEL_WARNINGS_ON
 #endif
+
+// Bits set in a 32-bit word, on either side.
+#include <cstdint>
+IHT_HD int popcount32(uint32_t v) {
+#if defined(__CUDA_ARCH__)
+  return __popc(v);
+#else
+  return __builtin_popcount(v);
+#endif
+}

@@ -79,10 +79,10 @@ IHT_HD FinalMetrics final_metrics(const W& w, const Shape& shape, const T* theta
   return m;
 }
 
-/// The whole run. Lane 0 writes *out.
+/// The whole run. Lane 0 writes *out and θ* into theta_out (n doubles).
 template <class Model, class Update, class W, class T, class Shape>
 IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const WarpRunSpec& run,
-                    const WarpScratch<T>& scratch, WarpResult* out) {
+                    const WarpScratch<T>& scratch, WarpResult* out, double* theta_out) {
   const int n = shape.n, s = run.sparsity;
   prepare_split(w, p, run.data_seed, scratch);
   const SplitView<T> train = train_view(p, scratch), test = test_view(p, scratch);
@@ -130,7 +130,9 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
     out->steps = k;
     out->settled_at = settled_at;
     out->stop = stop;
-    for (int i = 0; i < kMaxParams; ++i) out->theta[i] = i < n ? static_cast<double>(theta[i]) : 0.0;
+    IHT_UNROLL
+    for (int i = 0; i < kMaxParams; ++i)  // whole, so θ stays in registers on the GPU
+      if (i < n) theta_out[i] = static_cast<double>(theta[i]);
   });
 }
 
@@ -144,8 +146,8 @@ struct KernelVariant {
 
   template <class W, class T>
   IHT_HD void run(const W& w, const WarpProblem& p, const WarpRunSpec& spec, const WarpScratch<T>& scratch,
-                  WarpResult* out) const {
-    iht_run<Model, Update>(w, shape, p, spec, scratch, out);
+                  WarpResult* out, double* theta_out) const {
+    iht_run<Model, Update>(w, shape, p, spec, scratch, out, theta_out);
   }
 };
 

@@ -11,10 +11,16 @@
 //   Update::step(w, shape, s, γ, θ, ∇f, next, kept)
 //                          writes θᵏ⁺¹ into next; returns its support, given
 //                          the last one as a hint.
+//   Update::step_wide(w, n, s, γ, θ, ∇f, next, kept)
+//                          the same on the wide engine (wide_run.hpp): arrays
+//                          in scratch, lane l owning entries l, l + 32, …;
+//                          kept (1/0 per entry) is the hint and the answer.
 #include <cstdint>
 
 #include "common.hpp"
+#include "fast_math.hpp"
 #include "select.hpp"
+#include "select_wide.hpp"
 
 IHT_KERNEL_WARNINGS_OFF
 
@@ -30,6 +36,16 @@ struct IhtUpdate {
     IHT_UNROLL
     for (int i = 0; i < n; ++i) next[i] = theta[i] - gamma * grad[i];
     return s < n ? hard_threshold(w, shape, next, s, next, kept) : kept;  // H_n is the identity
+  }
+
+  template <class W, class T>
+  static IHT_HD void step_wide(const W& w, int n, int s, T gamma, const T* theta, const T* grad, T* next, T* kept) {
+    // θ − γ∇f as the compact engine computes it (GCC and nvcc fuse it into this FMA).
+    w.each([&](int l) {
+      for (int i = l; i < n; i += kWarpWidth) next[i] = ScalarLaneBits<T>::fma(-gamma, grad[i], theta[i]);
+    });
+    w.sync();
+    if (s < n) hard_threshold_wide(w, n, next, s, next, kept, true);  // H_n is the identity
   }
 };
 

@@ -28,19 +28,39 @@ struct WarpScratch {
   int* test_y;   // (padded(m_test))
   T* test_t;     // (c, padded(m_test))
   int* perm;     // (samples)
+  // The wide engine's (wide_run.hpp; empty for the compact one). Parameter
+  // arrays hold n entries; lane l owns entries l, l + 32, …
+  T* theta;      // (n) θᵏ
+  T* grad;       // (n) ∇f
+  T* next;       // (n) the step, then θᵏ⁺¹
+  T* other;      // (n) a second gradient (the step size's estimate)
+  T* kept;       // (n) 1 on the support, else 0
+  int* order;    // (n) a random permutation (supports)
+  T* hidden;     // (padded(m_train), H) sample-major: act(W1ᵀx + b1)
+  T* delta;      // (padded(m_train), H): act′, then ∂loss/∂(W1ᵀx + b1)
+  T* logits;     // (padded(m_train), c): z, then ∂loss/∂z
 };
 
 /// The arrays of WarpScratch, in the order they are laid out.
-enum ScratchArray { kTrainX, kTrainY, kTrainT, kTestX, kTestY, kTestT, kPerm, kScratchArrays };
+enum ScratchArray {
+  kTrainX, kTrainY, kTrainT, kTestX, kTestY, kTestT, kPerm,
+  kTheta, kGrad, kNext, kOther, kKept, kOrder, kHidden, kDelta, kLogits,
+  kScratchArrays
+};
 
 /// The one definition of the layout: offsets[a] is where array a starts,
 /// kScratchAlignment-aligned, and offsets[kScratchArrays] the bytes in all.
 template <class T>
 IHT_HD void scratch_offsets(const WarpProblem& p, size_t (&offsets)[kScratchArrays + 1]) {
   const size_t mt = padded(p.m_train), ms = padded(p.m_test);
+  const size_t wn = is_wide(p) ? p.n : 0, wm = is_wide(p) ? mt : 0;  // the wide engine's sizes
   const size_t bytes[kScratchArrays] = {sizeof(T) * p.d * mt, sizeof(int) * mt,   sizeof(T) * p.c * mt,
                                         sizeof(T) * p.d * ms, sizeof(int) * ms,   sizeof(T) * p.c * ms,
-                                        sizeof(int) * p.samples};
+                                        sizeof(int) * p.samples,
+                                        sizeof(T) * wn,       sizeof(T) * wn,     sizeof(T) * wn,
+                                        sizeof(T) * wn,       sizeof(T) * wn,     sizeof(int) * wn,
+                                        sizeof(T) * wm * p.hidden, sizeof(T) * wm * p.hidden,
+                                        sizeof(T) * wm * p.c};
   offsets[0] = 0;
   for (int a = 0; a < kScratchArrays; ++a) offsets[a + 1] = offsets[a] + align_scratch(bytes[a]);
 }
@@ -59,10 +79,12 @@ template <class T>
 IHT_HD WarpScratch<T> carve_scratch(const WarpProblem& p, unsigned char* base) {
   size_t at[kScratchArrays + 1];
   scratch_offsets<T>(p, at);
-  return WarpScratch<T>{reinterpret_cast<T*>(base + at[kTrainX]), reinterpret_cast<int*>(base + at[kTrainY]),
-                        reinterpret_cast<T*>(base + at[kTrainT]), reinterpret_cast<T*>(base + at[kTestX]),
-                        reinterpret_cast<int*>(base + at[kTestY]), reinterpret_cast<T*>(base + at[kTestT]),
-                        reinterpret_cast<int*>(base + at[kPerm])};
+  auto array = [&](ScratchArray a) { return reinterpret_cast<T*>(base + at[a]); };
+  auto ints = [&](ScratchArray a) { return reinterpret_cast<int*>(base + at[a]); };
+  return WarpScratch<T>{array(kTrainX), ints(kTrainY), array(kTrainT), array(kTestX),  ints(kTestY),
+                        array(kTestT),  ints(kPerm),   array(kTheta),  array(kGrad),   array(kNext),
+                        array(kOther),  array(kKept),  ints(kOrder),   array(kHidden), array(kDelta),
+                        array(kLogits)};
 }
 
 }  // namespace iht::warp

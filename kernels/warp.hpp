@@ -23,6 +23,11 @@
 //                                   shuffle-xor butterfly (16, 8, 4, 2, 1), the
 //                                   same bits on both sides:
 //                                     double total = w.sum(x);  // 496
+//   w.max(x)                        the largest value over lanes (exact in any order):
+//                                     double top = w.max(x);  // 31
+//   w.sync()                        lanes' writes to memory are seen by every
+//                                   lane after it (the wide engine's shared arrays):
+//                                     w.each([&](int l) { a[l] = l; }); w.sync();
 //   w.ballot(x)                     bit l set where x[l] != 0:
 //                                     uint32_t kept = w.ballot(keep);
 //   w.each_group<T>(body)           body(first) once per lane group:

@@ -129,6 +129,17 @@ struct CpuWarpTiled {
     return v[0][0];
   }
 
+  /// The largest of the lanes' values (NaN-free values: any order gives it).
+  template <class T>
+  T max(const Lanes<T>& x) const {
+    T best = x[0];
+    for (int lane = 1; lane < kWarpWidth; ++lane) best = x[lane] > best ? x[lane] : best;
+    return best;
+  }
+
+  /// Lanes run one after another here: every write is already seen.
+  void sync() const {}
+
   /// Bit l set when pred[l] is nonzero.
   template <class T>
   uint32_t ballot(const Lanes<T>& pred) const {

@@ -91,6 +91,20 @@ struct GpuWarp {
   }
 
   template <class T>
+  __device__ __forceinline__ T max(Lanes<T> x) const {
+    T v = x.v;
+#pragma unroll
+    for (int offset = kWarpWidth / 2; offset > 0; offset /= 2) {
+      const T other = __shfl_xor_sync(kFull, v, offset);
+      v = other > v ? other : v;
+    }
+    return v;
+  }
+
+  /// Orders the lanes' memory writes before every lane's later reads.
+  __device__ __forceinline__ void sync() const { __syncwarp(kFull); }
+
+  template <class T>
   __device__ __forceinline__ uint32_t ballot(const Lanes<T>& pred) const {
     return __ballot_sync(kFull, pred.v != T(0));
   }

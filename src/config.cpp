@@ -13,6 +13,7 @@ void validate(const ExperimentConfig& c) {
   if (c.n_monte < 1) throw InputError("--monte must be >= 1, got " + std::to_string(c.n_monte));
   if (!(c.step_size >= 0) || !std::isfinite(c.step_size))
     throw InputError("--step-size must be a finite number > 0 (or 0 for the Monte Carlo estimate)");
+  if (c.hidden < 0) throw InputError("--hidden must be >= 0 (0: no hidden layer), got " + std::to_string(c.hidden));
 }
 
 std::string to_string(Precision p) { return p == Precision::kFloat64 ? "float64" : "float32"; }
@@ -21,6 +22,22 @@ Precision parse_precision(const std::string& t) {
   if (t == "double" || t == "float64") return Precision::kFloat64;
   if (t == "float" || t == "float32") return Precision::kFloat32;
   throw InputError("unknown precision '" + t + "' (expected double|float64|float|float32)");
+}
+
+std::string to_string(Activation a) {
+  switch (a) {
+    case Activation::kTanh: return "tanh";
+    case Activation::kRelu: return "relu";
+    case Activation::kSigmoid: return "sigmoid";
+  }
+  return "unknown";
+}
+
+Activation parse_activation(const std::string& t) {
+  if (t == "tanh") return Activation::kTanh;
+  if (t == "relu") return Activation::kRelu;
+  if (t == "sigmoid") return Activation::kSigmoid;
+  throw InputError("--activation '" + t + "': expected tanh, relu or sigmoid");
 }
 
 std::string to_string(StopReason r) {

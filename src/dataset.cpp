@@ -147,16 +147,6 @@ std::vector<std::string> split_fields(const std::string& line) {
   return fields;
 }
 
-std::vector<std::string> parameter_names(int features, int classes) {
-  const bool wide = features > 9 || classes > 9;
-  std::vector<std::string> names;
-  for (int i = 1; i <= features; ++i)
-    for (int j = 1; j <= classes; ++j)
-      names.push_back("w" + std::to_string(i) + (wide ? "_" : "") + std::to_string(j));
-  for (int j = 1; j <= classes; ++j) names.push_back("b" + std::to_string(j));
-  return names;
-}
-
 std::string default_data_path() {
   if (const char* env = std::getenv("IHTBATCH_DATA")) return env;
   return "iris";

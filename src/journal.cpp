@@ -119,6 +119,7 @@ std::string sweep_digest(const SweepConfig& c, const Dataset& data, const std::s
   s << "|runs " << c.runs << "|dense " << c.dense << "|seed " << c.seed << "|max_steps " << e.max_steps << "|tol "
     << std::hexfloat << e.tol << "|monte " << std::dec << e.n_monte << "|step " << std::hexfloat << e.step_size
     << std::dec << "|precision " << to_string(e.precision) << "|backend " << backend;
+  if (e.hidden > 0) s << "|hidden " << e.hidden << ' ' << to_string(e.activation);  // absent: the one-layer digest as before
   return s.str();
 }
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/version.hpp"
 
 namespace iht {
@@ -19,10 +20,13 @@ std::string meta_json(const SweepConfig& c, const Dataset& data, const SweepReco
   j["device"] = rec.device;
   j["precision"] = to_string(c.experiment.precision);
   j["threads"] = c.threads;
+  const Network net = network_of(data, c.experiment);
   j["data"] = {{"path", data.path},          {"samples", data.samples},
                {"features", data.features},  {"classes", data.classes},
-               {"parameters", data.parameters()}, {"train", data.train_size()},
+               {"parameters", net.parameters()}, {"train", data.train_size()},
                {"test", data.test_size()}};
+  j["network"] = {{"inputs", net.inputs}, {"hidden", net.hidden}, {"classes", net.classes}, {"parameters", net.parameters()}};
+  if (net.hidden > 0) j["network"]["activation"] = to_string(net.activation);
   j["sparsity"] = c.sparsities;
   j["runs"] = c.runs;
   if (c.shard_count > 1) j["shard"] = {{"index", c.shard_index}, {"count", c.shard_count}};

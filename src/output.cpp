@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -38,9 +39,38 @@ void write_runs_csv(std::ostream& out, const std::vector<RunResult>& results,
         << format_double(r.train_acc) << ',' << format_double(r.test_loss) << ','
         << format_double(r.test_acc) << ',' << format_double(r.eps) << ',' << (r.ht_stable ? 1 : 0)
         << ',' << format_double(r.ht_margin) << ',' << format_double(r.grad_support_inf);
-    for (double t : r.theta) out << ',' << format_double(t);
+    if (!param_names.empty())
+      for (double t : r.theta) out << ',' << format_double(t);
     out << '\n';
   }
+}
+
+std::string theta_npy(const std::vector<RunResult>& results, int parameters) {
+  static_assert(sizeof(double) == 8, "float64 rows");
+  size_t rows = 0;
+  for (const auto& r : results) rows += r.steps >= 0 ? 1 : 0;
+  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
+                       std::to_string(parameters) + "), }";
+  // magic (6) + version (2) + length (2) + header + '\n', padded with spaces to a multiple of 64
+  const size_t unpadded = 10 + header.size() + 1;
+  header.append((64 - unpadded % 64) % 64, ' ');
+  header += '\n';
+  std::string bytes("\x93NUMPY\x01\x00", 8);
+  bytes += static_cast<char>(header.size() & 0xFF);
+  bytes += static_cast<char>(header.size() >> 8);
+  bytes += header;
+  for (const auto& r : results) {
+    if (r.steps < 0) continue;
+    for (int i = 0; i < parameters; ++i) {
+      const double v = i < static_cast<int>(r.theta.size()) ? r.theta[i] : 0.0;
+      unsigned char le[8];
+      uint64_t bits;
+      std::memcpy(&bits, &v, 8);
+      for (int b = 0; b < 8; ++b) le[b] = static_cast<unsigned char>(bits >> (8 * b));
+      bytes.append(reinterpret_cast<const char*>(le), 8);
+    }
+  }
+  return bytes;
 }
 
 void write_summary_csv(std::ostream& out, const std::vector<LevelSummary>& levels) {

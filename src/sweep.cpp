@@ -8,11 +8,29 @@
 #include <unordered_map>
 
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/seeds.hpp"
 
 namespace iht {
 
-std::vector<int> parse_sparsity_list(const std::string& text) {
+namespace {
+
+/// round(percent/100 · n), at least 1: halves round up, in integers.
+int percent_of(long percent, int n) { return std::max(1L, (percent * n + 50) / 100); }
+
+}  // namespace
+
+std::vector<int> default_sparsity_levels(int n) {
+  std::set<int> levels;
+  if (n <= 32) {
+    for (int s = 1; s < n; ++s) levels.insert(s);
+  } else {
+    for (long percent : {1, 2, 5, 10, 20, 30, 50, 70, 90}) levels.insert(percent_of(percent, n));
+  }
+  return {levels.begin(), levels.end()};
+}
+
+std::vector<int> parse_sparsity_list(const std::string& text, int parameters) {
   auto bad = [&](const std::string& why) {
     return InputError("--sparsity '" + text + "': " + why + " (expected e.g. 1-14 or 3,5,7)");
   };
@@ -26,6 +44,14 @@ std::vector<int> parse_sparsity_list(const std::string& text) {
   std::stringstream ss(text);
   std::string item;
   while (std::getline(ss, item, ',')) {
+    if (!item.empty() && item.back() == '%') {
+      if (parameters <= 0) throw bad("a percentage needs the network's size");
+      const std::string p = item.substr(0, item.size() - 1);
+      const int percent = number(p);
+      if (percent < 1 || percent > 100) throw bad("'" + item + "' is not a percentage in 1%..100%");
+      levels.insert(percent_of(percent, parameters));
+      continue;
+    }
     const auto dash = item.find('-');
     if (dash == std::string::npos) {
       levels.insert(number(item));
@@ -41,7 +67,7 @@ std::vector<int> parse_sparsity_list(const std::string& text) {
 
 void validate(const SweepConfig& c, const Dataset& data) {
   validate(c.experiment);
-  const int n = data.parameters();
+  const int n = static_cast<int>(network_of(data, c.experiment).parameters());
   for (int s : c.sparsities)
     if (s < 1 || s >= n)
       throw InputError("--sparsity " + std::to_string(s) + " is out of range: sparse levels are 1.." +
@@ -65,7 +91,7 @@ void validate(const SweepConfig& c, const Dataset& data) {
 std::vector<RunSpec> plan_sweep(const SweepConfig& c, const Dataset& data) {
   std::vector<int> levels = c.sparsities;
   std::sort(levels.begin(), levels.end());
-  if (c.dense) levels.push_back(data.parameters());
+  if (c.dense) levels.push_back(static_cast<int>(network_of(data, c.experiment).parameters()));
   const auto [first, last] = shard_runs(c.runs, c.shard_index, c.shard_count);
   std::vector<RunSpec> specs;
   specs.reserve(levels.size() * static_cast<size_t>(last - first));

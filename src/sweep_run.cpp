@@ -9,6 +9,7 @@
 
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/journal.hpp"
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/output.hpp"
 
 namespace iht {
@@ -22,8 +23,8 @@ std::string utc_now() {
 }
 
 /// Pairs the runs with the dense baseline, counts what was done, summarises.
-void account(SweepOutcome& outcome, const Dataset& data) {
-  pair_with_dense(outcome.results, data.parameters());
+void account(SweepOutcome& outcome, int parameters) {
+  pair_with_dense(outcome.results, parameters);
   for (const auto& r : outcome.results)
     if (r.steps >= 0) {
       ++outcome.record.runs_done;
@@ -128,7 +129,7 @@ SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& 
     std::filesystem::remove(std::filesystem::path(config.out) / kJournalName);
     std::rethrow_exception(outcome.failure);
   }
-  account(outcome, data);
+  account(outcome, static_cast<int>(network_of(data, config.experiment).parameters()));
   write_sweep_outputs(config, data, outcome);
   // The outputs now hold every run: the journal has done its work.
   if (outcome.complete()) {
@@ -145,8 +146,20 @@ void write_sweep_outputs(const SweepConfig& config, const Dataset& data, const S
   std::error_code ec;
   std::filesystem::remove(dir / "meta.json", ec);
   std::ostringstream runs, summary;
-  write_runs_csv(runs, outcome.results, parameter_names(data.features, data.classes));
+  const Network net = network_of(data, config.experiment);
+  const std::vector<std::string> names = net.parameter_names();
+  const bool theta_in_csv = names.size() <= kMaxThetaColumns;  // docs/SPEC.md §9
+  write_runs_csv(runs, outcome.results, theta_in_csv ? names : std::vector<std::string>{});
   write_summary_csv(summary, outcome.levels);
+  if (!theta_in_csv) {
+    std::string list;
+    for (const auto& name : names) list += name + "\n";
+    write_file_atomically((dir / "theta.npy").string(), theta_npy(outcome.results, static_cast<int>(names.size())));
+    write_file_atomically((dir / "param_names.txt").string(), list);
+  } else {  // a file left by an earlier, wider sweep in this directory would describe other runs
+    std::filesystem::remove(dir / "theta.npy", ec);
+    std::filesystem::remove(dir / "param_names.txt", ec);
+  }
   write_file_atomically((dir / "runs.csv").string(), runs.str());
   write_file_atomically((dir / "summary.csv").string(), summary.str());
   write_file_atomically((dir / "meta.json").string(), meta_json(config, data, outcome.record));

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/dataset.hpp"
 #include "ihtbatch/error.hpp"
 
@@ -40,7 +41,7 @@ TEST(Dataset, IrisHasFishersValues) {
   EXPECT_EQ(d.samples, 150);
   EXPECT_EQ(d.features, 4);
   EXPECT_EQ(d.classes, 3);
-  EXPECT_EQ(d.parameters(), 15);
+  EXPECT_EQ(network_of(d, ExperimentConfig{}).parameters(), 15);
   EXPECT_EQ(d.train_size(), 120);
   EXPECT_EQ(d.test_size(), 30);
   // Samples 35 and 38 (1-based), which some copies get wrong.
@@ -55,7 +56,7 @@ TEST(Dataset, IrisHasFishersValues) {
 }
 
 TEST(Dataset, ParameterNamesFollowThetaOrder) {
-  const auto names = parameter_names(4, 3);
+  const auto names = Network{4, 0, 3}.parameter_names();
   ASSERT_EQ(names.size(), 15u);
   EXPECT_EQ(names[0], "w11");
   EXPECT_EQ(names[1], "w12");
@@ -63,7 +64,7 @@ TEST(Dataset, ParameterNamesFollowThetaOrder) {
   EXPECT_EQ(names[11], "w43");
   EXPECT_EQ(names[12], "b1");
   EXPECT_EQ(names[14], "b3");
-  EXPECT_EQ(parameter_names(10, 2)[2], "w2_1");
+  EXPECT_EQ((Network{10, 0, 2}.parameter_names()[2]), "w_2_1");  // docs/SPEC.md §9: two-digit indices joined by _
 }
 
 TEST(Dataset, AcceptsCrlfAndBlankLines) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "test_support.hpp"
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/dataset.hpp"
 #include "ihtbatch/philox.hpp"
 #include "ihtbatch/reference.hpp"
@@ -25,13 +26,13 @@ TEST(Reference, GradientMatchesCentralDifferences) {
   for (uint64_t seed : {1u, 2u, 3u}) {
     std::vector<double> theta(15);
     for (int i = 0; i < 15; ++i) theta[i] = uniform_symmetric(seed, Stream::kInitValues, 0, i, 1.5);
-    const std::vector<double> grad = reference_gradient(iris(), seed, theta);
+    const std::vector<double> grad = reference_gradient(iris(), ExperimentConfig{}, seed, theta);
     for (int i = 0; i < 15; ++i) {
       const double h = 1e-5;
       std::vector<double> plus = theta, minus = theta;
       plus[i] += h;
       minus[i] -= h;
-      const double fd = (reference_loss(iris(), seed, plus) - reference_loss(iris(), seed, minus)) / (2 * h);
+      const double fd = (reference_loss(iris(), ExperimentConfig{}, seed, plus) - reference_loss(iris(), ExperimentConfig{}, seed, minus)) / (2 * h);
       EXPECT_NEAR(grad[i], fd, 1e-8) << "parameter " << i;
     }
   }

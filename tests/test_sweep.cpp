@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "test_support.hpp"
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/reference.hpp"
 #include "ihtbatch/seeds.hpp"
@@ -31,14 +32,14 @@ std::vector<RunResult> run_sweep(const SweepConfig& c) {
   std::vector<RunResult> results;
   Progress progress;
   backend->run(iris(), c.experiment, plan_sweep(c, iris()), results, progress);
-  pair_with_dense(results, iris().parameters());
+  pair_with_dense(results, 15);
   EXPECT_EQ(progress.done.load(), static_cast<long>(results.size()));
   return results;
 }
 
 std::string runs_csv(const std::vector<RunResult>& results) {
   std::ostringstream out;
-  write_runs_csv(out, results, parameter_names(4, 3));
+  write_runs_csv(out, results, Network{4, 0, 3}.parameter_names());
   return out.str();
 }
 

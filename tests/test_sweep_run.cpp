@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "test_support.hpp"
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/journal.hpp"
 #include "ihtbatch/output.hpp"
@@ -71,7 +72,7 @@ TEST(RunSweep, WritesTheFilesOfItsResults) {
   EXPECT_EQ(outcome.record.total_steps, steps);
   EXPECT_EQ(outcome.record.computed_steps, steps);  // the reference computes every step
   std::ostringstream runs, summary;
-  write_runs_csv(runs, outcome.results, parameter_names(4, 3));
+  write_runs_csv(runs, outcome.results, Network{4, 0, 3}.parameter_names());
   write_summary_csv(summary, outcome.levels);
   EXPECT_EQ(read(c.out + "/runs.csv"), runs.str());
   EXPECT_EQ(read(c.out + "/summary.csv"), summary.str());

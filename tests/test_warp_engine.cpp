@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "test_support.hpp"
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/compare.hpp"
 #include "ihtbatch/engines.hpp"
 #include "ihtbatch/error.hpp"
@@ -24,7 +25,7 @@ namespace {
 /// r runs of every level 1..n (n = dense).
 std::vector<RunSpec> all_levels(const Dataset& data, long runs, uint64_t seed = 0) {
   SweepConfig s;
-  s.sparsities = parse_sparsity_list("1-" + std::to_string(data.parameters() - 1));
+  s.sparsities = default_sparsity_levels(network_of(data, ExperimentConfig{}).parameters());
   s.runs = runs;
   s.seed = seed;
   return plan_sweep(s, data);
@@ -47,7 +48,7 @@ void expect_agreement(const std::vector<RunResult>& a, const std::vector<RunResu
 
 std::string csv(const std::vector<RunResult>& r) {
   std::ostringstream out;
-  write_runs_csv(out, r, parameter_names(4, 3));
+  write_runs_csv(out, r, network_of(iris(), ExperimentConfig{}).parameter_names());
   return out.str();
 }
 
@@ -110,7 +111,7 @@ TEST(WarpEngine, OtherShapesAgreeWithTheReference) {
       out << d.x[i * 4] << ',' << d.x[i * 4 + 1] << ',' << d.x[i * 4 + 3] << ',' << d.y[i] << '\n';
   }
   const Dataset small = load_csv(path);
-  ASSERT_EQ(small.parameters(), 12);
+  ASSERT_EQ(network_of(small, ExperimentConfig{}).parameters(), 12);
   const auto specs = all_levels(small, 6);
   const auto cpu = run_on("cpu", small, short_config(), specs);
   const auto ref = run_on("reference", small, short_config(), specs);
@@ -163,7 +164,9 @@ TEST(WarpEngine, RunsThatSettleEndAsIfEveryStepWereComputed) {
   int settled = 0;
   for (const RunSpec& spec : specs) {
     warp::WarpResult r{};
-    warp::dispatch_kernel(p, [&](auto kernel) { kernel.run(warp::CpuWarp{}, p, warp::to_warp(spec), scratch, &r); });
+    std::vector<double> theta(p.n);
+    warp::dispatch_kernel(
+        p, [&](auto kernel) { kernel.run(warp::CpuWarp{}, p, warp::to_warp(spec), scratch, &r, theta.data()); });
     if (r.settled_at >= 0) {
       ++settled;
       EXPECT_GT(r.settled_at, 0);
@@ -171,7 +174,7 @@ TEST(WarpEngine, RunsThatSettleEndAsIfEveryStepWereComputed) {
       EXPECT_EQ(r.steps, config.max_steps);
       EXPECT_EQ(r.stop, StopReason::kMaxSteps);
     }
-    cpu.push_back(warp::to_run_result(r, spec, p.n));
+    cpu.push_back(warp::to_run_result(r, theta.data(), spec, p.n));
   }
   EXPECT_GE(settled, 3) << "too few settled runs to test the skip";
   expect_agreement(cpu, run_on("reference", iris(), config, specs), Precision::kFloat64, 2);
@@ -248,7 +251,7 @@ TEST(WarpEngine, AConstantFeatureIsCentredExactlyOnEveryBackend) {
   // Its standardized value is exactly 0 on the training part, so its weights
   // get no gradient: a dense run leaves them at θ⁰ to the bit.
   for (const auto& r : cpu)
-    if (r.spec.sparsity == d.parameters()) {
+    if (r.spec.sparsity == network_of(d, ExperimentConfig{}).parameters()) {
       RunDetail detail;
       reference_run(d, c, r.spec, &detail);
       for (int j = 0; j < 3; ++j) EXPECT_EQ(r.theta[4 * 3 + j], detail.theta0[4 * 3 + j]) << "w5" << j + 1;

@@ -16,7 +16,6 @@ struct Dataset {
   std::vector<double> x;
   std::vector<int> y;
 
-  int parameters() const { return features * classes + classes; }
   int train_size() const { return samples * 4 / 5; }  // docs/SPEC.md §3.1: first 80 %
   int test_size() const { return samples - train_size(); }
 };
@@ -39,10 +38,6 @@ const std::vector<std::pair<std::string, std::string>>& shipped_datasets();
 /// A CSV line's comma-separated fields (no quoting; a trailing comma gives a
 /// last empty field).
 std::vector<std::string> split_fields(const std::string& line);
-
-/// Parameter names in θ order (docs/SPEC.md §2): w11 … w43, b1 … b3 for IRIS;
-/// w{i}_{j} when an index has two digits.
-std::vector<std::string> parameter_names(int features, int classes);
 
 /// The default --data: IHTBATCH_DATA where set, else "iris".
 std::string default_data_path();

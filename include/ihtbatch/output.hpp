@@ -13,9 +13,18 @@ namespace iht {
 /// Shortest text that reads back as the same double; "inf", "-inf", "nan".
 std::string format_double(double v);
 
-/// runs.csv: header, then one row per computed run (steps ≥ 0).
+/// θ stays in runs.csv up to this many parameters; above, theta.npy holds it
+/// (docs/SPEC.md §9).
+inline constexpr size_t kMaxThetaColumns = 64;
+
+/// runs.csv: header, then one row per computed run (steps ≥ 0); θ's columns
+/// when param_names is not empty.
 void write_runs_csv(std::ostream& out, const std::vector<RunResult>& results,
                     const std::vector<std::string>& param_names);
+
+/// theta.npy's bytes: NumPy .npy (format 1.0), float64 little-endian, shape
+/// (computed runs, n), rows in runs.csv's order.
+std::string theta_npy(const std::vector<RunResult>& results, int parameters);
 void write_summary_csv(std::ostream& out, const std::vector<LevelSummary>& levels);
 /// The per-sparsity table printed at the end of a sweep.
 void print_summary_table(std::ostream& out, const std::vector<LevelSummary>& levels, int parameters);

@@ -29,14 +29,15 @@ struct RunDetail {
 RunResult reference_run(const Dataset& data, const ExperimentConfig& config, const RunSpec& spec,
                         RunDetail* detail = nullptr, bool want_trace = false);
 
-/// f(θ): mean cross-entropy on the training split of data_seed.
-double reference_loss(const Dataset& data, uint64_t data_seed, const std::vector<double>& theta);
+/// f(θ): mean cross-entropy of config's network on the training split of data_seed.
+double reference_loss(const Dataset& data, const ExperimentConfig& config, uint64_t data_seed,
+                      const std::vector<double>& theta);
 
 /// H_s: keep the s largest |v_i|, ties to the smaller index.
 std::vector<double> reference_hard_threshold(const std::vector<double>& v, int s);
 
 /// ∇f(θ) on the training split of data_seed.
-std::vector<double> reference_gradient(const Dataset& data, uint64_t data_seed,
+std::vector<double> reference_gradient(const Dataset& data, const ExperimentConfig& config, uint64_t data_seed,
                                        const std::vector<double>& theta);
 
 std::unique_ptr<Backend> make_reference_backend(int threads);

@@ -36,9 +36,14 @@ struct SweepConfig {
 /// The run indices [first, last) of shard I/N of R runs.
 std::pair<long, long> shard_runs(long runs, int shard_index, int shard_count);
 
-/// Parses "1-14", "3,5,7", "1-3,7" into a sorted list without repeats.
-/// Throws InputError on bad syntax.
-std::vector<int> parse_sparsity_list(const std::string& text);
+/// Parses "1-14", "3,5,7", "1-3,7" into a sorted list without repeats; with
+/// `parameters` (n > 0) also percentages of n, "5%" = round(0.05·n), at least
+/// 1 (docs/SPEC.md §9). Throws InputError on bad syntax.
+std::vector<int> parse_sparsity_list(const std::string& text, int parameters = 0);
+
+/// The default sparse levels (docs/SPEC.md §4, §9): 1..n−1 for n ≤ 32, else
+/// round(f·n) for f in {1, 2, 5, 10, 20, 30, 50, 70, 90} %, at least 1, no repeats.
+std::vector<int> default_sparsity_levels(int parameters);
 
 /// Throws InputError when a value is out of range for this dataset.
 void validate(const SweepConfig& config, const Dataset& data);

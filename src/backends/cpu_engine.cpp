@@ -11,12 +11,14 @@ namespace iht {
 namespace {
 
 template <class T>
-warp::WarpResult run_one(const warp::WarpProblem& p, const RunSpec& spec, warp::AlignedScratch& buffer) {
+RunResult run_one(const warp::WarpProblem& p, const RunSpec& spec, warp::AlignedScratch& buffer) {
   const auto scratch = warp::host_scratch<T>(p, buffer);
   warp::WarpResult result{};
   result.steps = -1;
-  warp::dispatch_kernel(p, [&](auto kernel) { kernel.run(warp::CpuWarp{}, p, warp::to_warp(spec), scratch, &result); });
-  return result;
+  std::vector<double> theta(p.n);
+  warp::dispatch_kernel(
+      p, [&](auto kernel) { kernel.run(warp::CpuWarp{}, p, warp::to_warp(spec), scratch, &result, theta.data()); });
+  return warp::to_run_result(result, theta.data(), spec, p.n);
 }
 
 class CpuWarpBackend final : public Backend {
@@ -33,8 +35,7 @@ class CpuWarpBackend final : public Backend {
     const bool single = config.precision == Precision::kFloat32;
     parallel_for(specs.size(), threads_, progress, [&](size_t i) {
       thread_local warp::AlignedScratch buffer;
-      const warp::WarpResult r = single ? run_one<float>(p, specs[i], buffer) : run_one<double>(p, specs[i], buffer);
-      results[i] = warp::to_run_result(r, specs[i], p.n);
+      results[i] = single ? run_one<float>(p, specs[i], buffer) : run_one<double>(p, specs[i], buffer);
     });
   }
 

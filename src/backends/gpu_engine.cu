@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cstdint>
+#include <cstring>
 #include <cstdlib>
 #include <thread>
 #include <vector>
@@ -33,7 +35,8 @@ template <class T, class Kernel>
 __global__ void __launch_bounds__(kThreadsPerBlock)
     iht_persistent_kernel(Kernel kernel, warp::WarpProblem p, const warp::WarpRunSpec* specs, int count,
                           unsigned int* next_run, unsigned int* finished, unsigned char* scratch,
-                          size_t scratch_stride, warp::WarpResult* results, volatile Mailbox* mailbox) {
+                          size_t scratch_stride, warp::WarpResult* results, double* thetas,
+                          volatile Mailbox* mailbox) {
   const int lane = threadIdx.x % warp::kWarpWidth;
   const size_t warp_id = (blockIdx.x * blockDim.x + threadIdx.x) / warp::kWarpWidth;
   const warp::GpuWarp w{lane};
@@ -43,7 +46,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
     if (lane == 0) run = mailbox->cancel ? count : atomicAdd(next_run, 1u);
     run = __shfl_sync(0xffffffffu, run, 0);
     if (run >= static_cast<unsigned int>(count)) return;
-    kernel.run(w, p, specs[run], mine, &results[run]);
+    kernel.run(w, p, specs[run], mine, &results[run], thetas + static_cast<size_t>(run) * p.n);
     if (lane == 0) mailbox->done = atomicAdd(finished, 1u) + 1u;  // a late, smaller value is harmless
   }
 }
@@ -56,13 +59,14 @@ __global__ void probe_kernel() {}
 /// the user set is kept; it must be set before the first CUDA call.)
 void load_kernels_eagerly() { setenv("CUDA_MODULE_LOADING", "EAGER", 0); }
 
-/// A batch's inputs and outputs in device memory; results poisoned (all-ones
-/// bytes read as NaN doubles and steps = −1) so an unwritten one shows.
+/// A batch's inputs and outputs in device memory; results and θ* poisoned
+/// (all-ones bytes read as NaN doubles and steps = −1) so an unwritten one shows.
 struct DeviceBatch {
   gpu::DeviceBuffer<double> x;
   gpu::DeviceBuffer<int> y;
   gpu::DeviceBuffer<warp::WarpRunSpec> specs;
   gpu::DeviceBuffer<warp::WarpResult> results;
+  gpu::DeviceBuffer<double> thetas;  // (runs, n)
   gpu::DeviceBuffer<unsigned int> counters;  // [0] the next run to take, [1] runs finished
 
   DeviceBatch(const warp::WarpProblem& p, const std::vector<warp::WarpRunSpec>& host_specs)
@@ -70,8 +74,10 @@ struct DeviceBatch {
         y(p.y, static_cast<size_t>(p.samples)),
         specs(host_specs),
         results(host_specs.size()),
+        thetas(host_specs.size() * static_cast<size_t>(p.n)),
         counters(std::vector<unsigned int>{0u, 0u}) {
     results.fill_bytes(0xFF);
+    thetas.fill_bytes(0xFF);
   }
 };
 
@@ -89,6 +95,12 @@ void wait_for_kernel(const gpu::MappedHost<Mailbox>& mailbox, long base, Progres
   CHECK_LAUNCH();
 }
 
+bool is_poison(double v) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  return bits == ~uint64_t{0};
+}
+
 /// results[i] ← the device's result of run i. Every run reported finished
 /// must have written its result, and without a cancel every run must have.
 void collect(const DeviceBatch& batch, const std::vector<RunSpec>& specs, int parameters, bool cancelled, long base,
@@ -96,10 +108,16 @@ void collect(const DeviceBatch& batch, const std::vector<RunSpec>& specs, int pa
   const unsigned int done = batch.counters.download()[1];
   progress.done.store(base + static_cast<long>(done));
   const std::vector<warp::WarpResult> host = batch.results.download();
+  const std::vector<double> thetas = batch.thetas.download();
   size_t written = 0;
   for (size_t i = 0; i < host.size(); ++i) {
     if (host[i].steps < 0) continue;  // not run (cancelled)
-    results[i] = warp::to_run_result(host[i], specs[i], parameters);
+    const double* theta = thetas.data() + i * parameters;
+    for (int k = 0; k < parameters; ++k)
+      if (is_poison(theta[k]))  // all-ones bytes: no arithmetic makes this NaN (the device's is 0x7FFF…)
+        throw std::runtime_error("gpu backend: run " + std::to_string(i) + " left theta[" + std::to_string(k) +
+                                 "] unwritten");
+    results[i] = warp::to_run_result(host[i], theta, specs[i], parameters);
     ++written;
   }
   if (written != done)
@@ -167,7 +185,7 @@ class GpuWarpBackend final : public Backend {
 
     iht_persistent_kernel<T, Kernel><<<blocks, kThreadsPerBlock>>>(
         kernel, p, batch.specs.data(), count, batch.counters.data(), batch.counters.data() + 1, scratch.data(),
-        stride, batch.results.data(), mailbox.device());
+        stride, batch.results.data(), batch.thetas.data(), mailbox.device());
     CHECK_LAUNCH();
     const long base = progress.done.load();  // runs counted before this batch (earlier batches, a resume)
     wait_for_kernel(mailbox, base, progress);

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/philox.hpp"
 #include "parallel.hpp"
 
@@ -23,16 +24,18 @@ struct Samples {
 };
 
 struct Problem {
+  Network net;
   int d = 0, c = 0, n = 0;
   Samples train, test;
   std::vector<int> train_indices, test_indices;
 };
 
-Problem make_problem(const Dataset& data, uint64_t data_seed) {
+Problem make_problem(const Dataset& data, const ExperimentConfig& config, uint64_t data_seed) {
   Problem p;
+  p.net = network_of(data, config);
   p.d = data.features;
   p.c = data.classes;
-  p.n = data.parameters();
+  p.n = static_cast<int>(p.net.parameters());
   const int m = data.train_size();
   std::vector<int> perm(data.samples);
   random_permutation(data_seed, Stream::kSplit, 0, perm.data(), data.samples, m);
@@ -74,34 +77,106 @@ Problem make_problem(const Dataset& data, uint64_t data_seed) {
   return p;
 }
 
-/// Logits of one sample: z_j = b_j + Σ_i x_i w_ij, θ = [w (d×c, input-major), b].
-std::vector<double> logits(const Problem& p, const std::vector<double>& theta, const double* x) {
-  std::vector<double> z(p.c);
-  for (int j = 0; j < p.c; ++j) {
-    z[j] = theta[p.d * p.c + j];
-    for (int i = 0; i < p.d; ++i) z[j] += x[i] * theta[i * p.c + j];
-  }
-  return z;
+/// The network's layers (docs/SPEC.md §2, §9). One layer: θ = [W (d×c,
+/// input-major), b (c)]. Hidden layer: θ = [W1 (d×H), b1 (H), W2 (H×c), b2 (c)].
+struct Layer {
+  int in, out, weights, biases;  // θ offsets of the weights and the biases
+};
+
+std::vector<Layer> layers_of(const Problem& p) {
+  if (p.net.hidden == 0) return {{p.d, p.c, 0, p.d * p.c}};
+  const int h = p.net.hidden, second = p.d * h + h;
+  return {{p.d, h, 0, p.d * h}, {h, p.c, second, second + h * p.c}};
 }
 
-/// Mean softmax cross-entropy over `s`; adds its gradient into *grad when given.
+double activate(Activation a, double v) {
+  switch (a) {
+    case Activation::kTanh: return std::tanh(v);
+    case Activation::kRelu: return v > 0 ? v : 0.0;
+    case Activation::kSigmoid: return 1.0 / (1.0 + std::exp(-v));
+  }
+  return v;
+}
+
+/// d act / d v, from v and act(v).
+double activation_slope(Activation a, double v, double act) {
+  switch (a) {
+    case Activation::kTanh: return 1.0 - act * act;
+    case Activation::kRelu: return v > 0 ? 1.0 : 0.0;  // 0 at 0 (docs/SPEC.md §9)
+    case Activation::kSigmoid: return act * (1.0 - act);
+  }
+  return 1.0;
+}
+
+/// out_j = b_j + Σ_i in_i w_ij.
+std::vector<double> affine(const Layer& l, const std::vector<double>& theta, const std::vector<double>& in) {
+  std::vector<double> out(l.out);
+  for (int j = 0; j < l.out; ++j) {
+    out[j] = theta[l.biases + j];
+    for (int i = 0; i < l.in; ++i) out[j] += in[i] * theta[l.weights + i * l.out + j];
+  }
+  return out;
+}
+
+/// One sample through the network: each layer's input, the hidden layer's
+/// pre-activations, and the logits.
+struct Forward {
+  std::vector<double> input, pre, hidden, z;
+};
+
+Forward forward(const Problem& p, const std::vector<double>& theta, const double* x) {
+  const std::vector<Layer> layers = layers_of(p);
+  Forward f;
+  f.input.assign(x, x + p.d);
+  if (layers.size() == 1) {
+    f.z = affine(layers[0], theta, f.input);
+    return f;
+  }
+  f.pre = affine(layers[0], theta, f.input);
+  for (double v : f.pre) f.hidden.push_back(activate(p.net.activation, v));
+  f.z = affine(layers[1], theta, f.hidden);
+  return f;
+}
+
+/// Mean softmax cross-entropy over `s`; its gradient into *grad when given,
+/// by backpropagation written out by hand.
 double loss(const Problem& p, const Samples& s, const std::vector<double>& theta,
             std::vector<double>* grad = nullptr) {
   if (grad) grad->assign(p.n, 0.0);
+  const std::vector<Layer> layers = layers_of(p);
   double total = 0.0;
   for (int k = 0; k < s.count; ++k) {
-    const double* x = &s.x[k * p.d];
-    const std::vector<double> z = logits(p, theta, x);
-    const double zmax = *std::max_element(z.begin(), z.end());
+    const Forward f = forward(p, theta, &s.x[k * p.d]);
+    const double zmax = *std::max_element(f.z.begin(), f.z.end());
     double sum = 0.0;
-    for (double zj : z) sum += std::exp(zj - zmax);
+    for (double zj : f.z) sum += std::exp(zj - zmax);
     const double lse = zmax + std::log(sum);
-    total += lse - z[s.y[k]];
+    total += lse - f.z[s.y[k]];
     if (!grad) continue;
+    // ∂loss/∂z_j = softmax_j − [y = j], over the mean's m.
+    // Class 0's is minus the others' sum (the c terms add to 0): with two
+    // classes the gradients are exact negatives, so their ties are exact.
+    std::vector<double> delta(p.c);
+    delta[0] = 0.0;
+    for (int j = 1; j < p.c; ++j) {
+      delta[j] = (std::exp(f.z[j] - lse) - (j == s.y[k] ? 1.0 : 0.0)) / s.count;
+      delta[0] -= delta[j];
+    }
+    const Layer& last = layers.back();
+    const std::vector<double>& in = layers.size() == 1 ? f.input : f.hidden;
     for (int j = 0; j < p.c; ++j) {
-      const double g = (std::exp(z[j] - lse) - (j == s.y[k] ? 1.0 : 0.0)) / s.count;
-      for (int i = 0; i < p.d; ++i) (*grad)[i * p.c + j] += x[i] * g;
-      (*grad)[p.d * p.c + j] += g;
+      for (int i = 0; i < last.in; ++i) (*grad)[last.weights + i * p.c + j] += in[i] * delta[j];
+      (*grad)[last.biases + j] += delta[j];
+    }
+    if (layers.size() == 1) continue;
+    // Back through W2 and the activation to the first layer.
+    const Layer& first = layers[0];
+    for (int h = 0; h < first.out; ++h) {
+      double back = 0.0;
+      for (int j = 0; j < p.c; ++j) back += theta[last.weights + h * p.c + j] * delta[j];
+      back *= activation_slope(p.net.activation, f.pre[h], f.hidden[h]);
+      for (int i = 0; i < p.d; ++i) (*grad)[first.weights + i * first.out + h] += f.input[i] * back;
+      (*grad)[first.biases + h] += back;
     }
   }
   return total / s.count;
@@ -110,7 +185,7 @@ double loss(const Problem& p, const Samples& s, const std::vector<double>& theta
 double accuracy(const Problem& p, const Samples& s, const std::vector<double>& theta) {
   int correct = 0;
   for (int k = 0; k < s.count; ++k) {
-    const std::vector<double> z = logits(p, theta, &s.x[k * p.d]);
+    const std::vector<double> z = forward(p, theta, &s.x[k * p.d]).z;
     // max_element returns the first maximum: ties go to the smaller class.
     correct += (std::max_element(z.begin(), z.end()) - z.begin()) == s.y[k];
   }
@@ -132,9 +207,8 @@ std::vector<double> hard_threshold(const std::vector<double>& v, int s) {
 /// θ with U(−a, a) values, zeroed outside s random indices (docs/SPEC.md §3.3–3.4).
 std::vector<double> sparse_uniform(const Problem& p, int s, uint64_t value_seed, Stream values,
                                    uint64_t support_seed, Stream support, uint32_t substream) {
-  const double a = 1.0 / std::sqrt(static_cast<double>(p.d));
   std::vector<double> theta(p.n);
-  for (int i = 0; i < p.n; ++i) theta[i] = uniform_symmetric(value_seed, values, substream, i, a);
+  for (int i = 0; i < p.n; ++i) theta[i] = uniform_symmetric(value_seed, values, substream, i, p.net.init_bound(i));
   if (s < p.n) {
     std::vector<int> perm(p.n);
     random_permutation(support_seed, support, substream, perm.data(), p.n, s);
@@ -223,7 +297,7 @@ RunResult reference_run(const Dataset& data, const ExperimentConfig& config, con
                         RunDetail* detail, bool want_trace) {
   if (config.precision != Precision::kFloat64)
     throw InputError("the reference backend computes in float64 only (--precision float64)");
-  const Problem p = make_problem(data, spec.data_seed);
+  const Problem p = make_problem(data, config, spec.data_seed);
   const int s = spec.sparsity;
   RunResult r;
   r.spec = spec;
@@ -261,8 +335,9 @@ RunResult reference_run(const Dataset& data, const ExperimentConfig& config, con
   return r;
 }
 
-double reference_loss(const Dataset& data, uint64_t data_seed, const std::vector<double>& theta) {
-  const Problem p = make_problem(data, data_seed);
+double reference_loss(const Dataset& data, const ExperimentConfig& config, uint64_t data_seed,
+                      const std::vector<double>& theta) {
+  const Problem p = make_problem(data, config, data_seed);
   return loss(p, p.train, theta);
 }
 
@@ -270,9 +345,9 @@ std::vector<double> reference_hard_threshold(const std::vector<double>& v, int s
   return hard_threshold(v, s);
 }
 
-std::vector<double> reference_gradient(const Dataset& data, uint64_t data_seed,
+std::vector<double> reference_gradient(const Dataset& data, const ExperimentConfig& config, uint64_t data_seed,
                                        const std::vector<double>& theta) {
-  const Problem p = make_problem(data, data_seed);
+  const Problem p = make_problem(data, config, data_seed);
   std::vector<double> grad;
   loss(p, p.train, theta, &grad);
   return grad;

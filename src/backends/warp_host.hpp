@@ -10,31 +10,38 @@
 #include "ihtbatch/dataset.hpp"
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/run.hpp"
+#include "ihtbatch/network.hpp"
 #include "iht_run.hpp"
+#include "wide_run.hpp"
 #include "problem.hpp"
 #include "scratch.hpp"
 
 namespace iht::warp {
 
-/// Throws InputError when the network does not fit one warp.
+/// The batch's problem. Throws InputError when the network is larger than
+/// docs/SPEC.md §9 allows (network_of).
 inline WarpProblem make_problem(const Dataset& data, const ExperimentConfig& c) {
-  if (data.parameters() > kMaxParams)
-    throw InputError(data.path + ": " + std::to_string(data.parameters()) + " parameters (" +
-                     std::to_string(data.features) + " features x " + std::to_string(data.classes) +
-                     " classes + biases) do not fit the warp engine's " + std::to_string(kMaxParams) +
-                     " lanes; use --backend reference");
+  static_assert(kMaxWideParams == kMaxNetworkParams, "the wide engine holds every network the spec allows");
+  static_assert(static_cast<int>(Activation::kTanh) == static_cast<int>(WarpActivation::kTanh) &&
+                    static_cast<int>(Activation::kRelu) == static_cast<int>(WarpActivation::kRelu) &&
+                    static_cast<int>(Activation::kSigmoid) == static_cast<int>(WarpActivation::kSigmoid),
+                "one order of activations");
+  const Network net = network_of(data, c);
   return WarpProblem{data.x.data(), data.y.data(), data.samples, data.features, data.classes,
-                     data.parameters(), data.train_size(), data.test_size(), c.max_steps, c.tol,
-                     c.n_monte, c.step_size};
+                     static_cast<int>(net.parameters()), data.train_size(), data.test_size(), c.max_steps, c.tol,
+                     c.n_monte, c.step_size, net.hidden, static_cast<WarpActivation>(net.activation)};
 }
 
 /// Calls f(variant) with the kernel variant that computes p: the one place
-/// that maps a problem to a model, an update rule and a shape. IRIS's 4×3
-/// is compiled as a fixed shape; a new model or rule adds a line here.
+/// that maps a problem to a model, an update rule and a shape. One-layer
+/// networks of up to kMaxParams run on the compact engine (IRIS's 4×3
+/// compiled as a fixed shape), the rest on the wide engine; a new model or
+/// rule adds a line here.
 template <class F>
 decltype(auto) dispatch_kernel(const WarpProblem& p, F&& f) {
-  using Model = SoftmaxRegression;
   using Update = IhtUpdate;
+  if (is_wide(p)) return f(WideKernelVariant<Mlp, Update>{WideShape{p.d, p.hidden, p.c, p.n, p.activation}});
+  using Model = SoftmaxRegression;
   if (p.d == 4 && p.c == 3) return f(KernelVariant<Model, Update, FixedShape<4, 3>>{});
   return f(KernelVariant<Model, Update, DynamicShape>{DynamicShape{p.d, p.c, p.n}});
 }
@@ -75,7 +82,8 @@ inline WarpRunSpec to_warp(const RunSpec& spec) {
   return WarpRunSpec{spec.sparsity, spec.data_seed, spec.init_seed, spec.support_seed};
 }
 
-inline RunResult to_run_result(const WarpResult& w, const RunSpec& spec, int parameters) {
+/// A warp's result and its θ* (parameters doubles) as a RunResult.
+inline RunResult to_run_result(const WarpResult& w, const double* theta, const RunSpec& spec, int parameters) {
   RunResult r;
   r.spec = spec;
   r.lipschitz = w.lipschitz;
@@ -90,7 +98,7 @@ inline RunResult to_run_result(const WarpResult& w, const RunSpec& spec, int par
   r.ht_stable = w.ht_stable != 0;
   r.ht_margin = w.ht_margin;
   r.grad_support_inf = w.grad_support_inf;
-  r.theta.assign(w.theta, w.theta + parameters);
+  r.theta.assign(theta, theta + parameters);
   return r;
 }
 

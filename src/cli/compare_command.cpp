@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "ihtbatch/compare.hpp"
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/sweep.hpp"
 #include "options.hpp"
 
@@ -29,14 +30,15 @@ std::vector<RunResult> run_on(Backend& backend, const Dataset& data, const Exper
 int run_compare(const CompareFlags& f, ExperimentFlags& flags) {
   const ExperimentConfig config = flags.resolve();
   const Dataset data = load_dataset(flags.data);
-  const int n = data.parameters();
+  const int n = static_cast<int>(network_of(data, config).parameters());
   SweepConfig sweep;
   sweep.experiment = config;
   sweep.runs = f.runs;
   sweep.seed = f.seed;
   sweep.threads = f.threads;
   // Default: every sparse level and the dense one (s = n).
-  std::vector<int> levels = parse_sparsity_list(f.sparsity.empty() ? "1-" + std::to_string(n) : f.sparsity);
+  std::vector<int> levels = f.sparsity.empty() ? default_sparsity_levels(n) : parse_sparsity_list(f.sparsity, n);
+  if (f.sparsity.empty()) levels.push_back(n);
   sweep.dense = !levels.empty() && levels.back() == n;
   if (sweep.dense) levels.pop_back();
   sweep.sparsities = levels;

@@ -9,6 +9,7 @@
 #include "ihtbatch/config.hpp"
 #include "ihtbatch/dataset.hpp"
 #include "ihtbatch/engines.hpp"
+#include "ihtbatch/network.hpp"
 #include "integer_option.hpp"
 
 namespace iht::cli {
@@ -24,6 +25,7 @@ inline void say_why_not_gpu(BackendKind requested, const Backend& chosen) {
 struct ExperimentFlags {
   ExperimentConfig config;
   std::string precision = "float64";
+  std::string activation = "tanh";
   std::string data = default_data_path();
 
   void add_to(CLI::App& app) {
@@ -33,12 +35,17 @@ struct ExperimentFlags {
     app.add_option("--step-size", config.step_size,
                    "Fixed step size instead of 1/L-hat (0: Monte Carlo estimate)")->capture_default_str();
     app.add_option("--precision", precision, "float64 (double) or float32 (float)")->capture_default_str();
-    app.add_option("--data", data, "iris (shipped) or a CSV path: header, numeric features, integer class last")->capture_default_str();
+    app.add_option("--data", data,
+                   "A shipped dataset (iris, wine, breast-cancer, digits) or a CSV path: header, numeric features, "
+                   "integer class last")->capture_default_str();
+    add_integer(app, "--hidden", config.hidden, 0, kMaxNetworkParams, "Units of a hidden layer (0: none, the paper's network)");
+    app.add_option("--activation", activation, "The hidden layer's activation: tanh, relu or sigmoid")->capture_default_str();
   }
 
   /// The validated experiment config (throws InputError).
   ExperimentConfig resolve() {
     config.precision = parse_precision(precision);
+    config.activation = parse_activation(activation);
     validate(config);
     return config;
   }

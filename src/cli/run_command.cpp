@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/reference.hpp"
@@ -56,8 +57,9 @@ void print_json(const RunResult& r, const RunDetail& d, const ExperimentConfig& 
   j["backend"] = backend;
   j["config"] = {{"max_steps", c.max_steps}, {"tol", c.tol}, {"n_monte", c.n_monte},
                  {"step_size", c.step_size > 0 ? nlohmann::ordered_json(c.step_size) : nlohmann::ordered_json("monte_carlo")},
-                 {"precision", to_string(c.precision)}, {"data", data.path}};
-  j["param_names"] = parameter_names(data.features, data.classes);
+                 {"precision", to_string(c.precision)}, {"data", data.path},
+                 {"hidden", c.hidden}, {"activation", to_string(c.activation)}};
+  j["param_names"] = network_of(data, c).parameter_names();
   j["train_indices"] = d.train_indices;
   j["test_indices"] = d.test_indices;
   j["theta0"] = numbers(d.theta0);
@@ -76,7 +78,7 @@ void print_list(const char* label, const std::vector<int>& v) {
   std::cout << "\n";
 }
 
-void print_text(const RunResult& r, const RunDetail& d, const Dataset& data, const std::string& backend) {
+void print_text(const RunResult& r, const RunDetail& d, const Network& net, const std::string& backend) {
   const auto& s = r.spec;
   std::cout << "run: s = " << s.sparsity << "   data seed " << s.data_seed << "   init seed " << s.init_seed
             << "   support seed " << s.support_seed << "   (" << backend << ")\n";
@@ -91,18 +93,19 @@ void print_text(const RunResult& r, const RunDetail& d, const Dataset& data, con
   std::cout << "test loss  " << r.test_loss << "   test acc  " << r.test_acc << "\n";
   std::cout << "HT-stable: " << (r.ht_stable ? "yes" : "no") << "   margin " << r.ht_margin
             << "   max |grad| on support " << r.grad_support_inf << "\n\n";
-  const auto names = parameter_names(data.features, data.classes);
-  std::cout << std::setw(6) << "param" << std::setw(18) << "theta0" << std::setw(18) << "theta*"
+  const auto names = net.parameter_names();
+  std::cout << std::setw(8) << "param" << std::setw(18) << "theta0" << std::setw(18) << "theta*"
             << std::setw(18) << "grad f(theta*)" << "\n";
   for (size_t i = 0; i < names.size(); ++i)
-    std::cout << std::setw(6) << names[i] << std::setw(18) << d.theta0[i] << std::setw(18) << r.theta[i]
+    std::cout << std::setw(8) << names[i] << std::setw(18) << d.theta0[i] << std::setw(18) << r.theta[i]
               << std::setw(18) << d.grad[i] << "\n";
 }
 
 int run_one(RunFlags f, ExperimentFlags& flags, bool seeds_given) {
   const ExperimentConfig config = flags.resolve();
   const Dataset data = load_dataset(flags.data);
-  const int n = data.parameters();
+  const Network net = network_of(data, config);
+  const int n = static_cast<int>(net.parameters());
   if (f.sparsity < 1 || f.sparsity > n)
     throw InputError("--sparsity " + std::to_string(f.sparsity) + " is out of range 1.." + std::to_string(n));
   RunSpec spec;
@@ -130,12 +133,12 @@ int run_one(RunFlags f, ExperimentFlags& flags, bool seeds_given) {
     Progress progress;
     backend->run(data, config, {spec}, out, progress);
     result = out.at(0);
-    detail.grad = reference_gradient(data, spec.data_seed, result.theta);
+    detail.grad = reference_gradient(data, config, spec.data_seed, result.theta);
   }
   if (f.json)
     print_json(result, detail, config, data, backend->name());
   else
-    print_text(result, detail, data, backend->name());
+    print_text(result, detail, net, backend->name());
   return 0;
 }
 

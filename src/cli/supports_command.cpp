@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/dataset.hpp"
 
 namespace iht::cli {
@@ -46,7 +47,7 @@ std::string binomial(int n, int k) {
 
 int print_supports(const std::string& path, bool csv) {
   const Dataset data = load_dataset(path);
-  const int n = data.parameters();
+  const int n = static_cast<int>(network_of(data, ExperimentConfig{}).parameters());  // the one-layer network
   if (csv) std::cout << "s,supports\n";
   else std::cout << "Number of possible supports C(" << n << ", s) for " << n << " parameters\n    s     supports\n";
   for (int s = 1; s <= n; ++s) {

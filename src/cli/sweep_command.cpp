@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/sweep_run.hpp"
 #include "options.hpp"
@@ -87,8 +88,8 @@ int run_sweep_command(SweepConfig config, ExperimentFlags& flags, const std::str
   config.experiment = flags.resolve();
   resolve_shard(shard_text, shard_count, config);
   const Dataset data = load_dataset(flags.data);
-  config.sparsities = sparsity_text.empty() ? parse_sparsity_list("1-" + std::to_string(data.parameters() - 1))
-                                            : parse_sparsity_list(sparsity_text);
+  const int n = static_cast<int>(network_of(data, config.experiment).parameters());
+  config.sparsities = sparsity_text.empty() ? default_sparsity_levels(n) : parse_sparsity_list(sparsity_text, n);
   validate(config, data);
   config.backend = parse_backend(backend_name);
   auto backend = make_backend(config.backend, config.threads);
@@ -105,7 +106,7 @@ int run_sweep_command(SweepConfig config, ExperimentFlags& flags, const std::str
     ProgressLine line(progress, planned);
     outcome = run_sweep(config, data, *backend, progress);
   }
-  print_summary_table(std::cout, outcome.levels, data.parameters());
+  print_summary_table(std::cout, outcome.levels, n);
   const SweepRecord& record = outcome.record;
   std::cerr << "wrote " << record.runs_done << " of " << record.runs_planned << " runs to " << config.out
             << " in " << record.wall_s << " s\n";

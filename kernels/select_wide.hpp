@@ -1,0 +1,104 @@
+#pragma once
+// Exact top-s selection for the wide engine (docs/SPEC.md §3.7), n up to
+// kMaxWideParams: a bisection on the magnitudes' bit patterns with warp
+// counts, then the ties at the threshold to the smaller indices by ballots.
+// O(n) per bit, not O(n²); lane l owns entries l, l + 32, …
+#include <cstdint>
+
+#include "common.hpp"
+#include "fast_math.hpp"
+#include "select.hpp"
+#include "warp.hpp"
+
+IHT_KERNEL_WARNINGS_OFF
+
+namespace iht::warp {
+
+/// |v| as an unsigned integer that orders like |v| (NaN as +inf): the bits of
+/// a non-negative float grow with its value.
+template <class T>
+IHT_HD typename FloatFormat<T>::UInt magnitude_key(T v) {
+  return bit_copy<typename FloatFormat<T>::UInt>(magnitude(v));
+}
+
+/// Entries of v (of n) whose key is at least `low` (or above it, kStrict), counted by the warp.
+template <bool kStrict, class W, class T>
+IHT_HD int count_keys(const W& w, int n, const T* v, typename FloatFormat<T>::UInt low) {
+  typename W::template Lanes<T> count;
+  w.each([&](int l) {
+    T c = T(0);
+    for (int i = l; i < n; i += kWarpWidth) {
+      const auto key = magnitude_key(v[i]);
+      c += (kStrict ? key > low : key >= low) ? T(1) : T(0);
+    }
+    count[l] = c;
+  });
+  return static_cast<int>(w.sum(count));  // at most 1024: exact in float too
+}
+
+/// Whether `kept` (1 or 0 per entry) marks the top-s set of v: s members,
+/// and their smallest magnitude above the largest outside (a tie there needs
+/// the index order: false, and the caller selects).
+template <class W, class T>
+IHT_HD bool is_top_set_wide(const W& w, int n, const T* v, int s, const T* kept) {
+  typename W::template Lanes<T> members, lowest_in, highest_out;
+  w.each([&](int l) {
+    T count = T(0), low = T(INFINITY), high = T(-1);
+    for (int i = l; i < n; i += kWarpWidth) {
+      const T m = magnitude(v[i]);
+      const bool in = kept[i] != T(0);
+      count += in ? T(1) : T(0);
+      low = in && m < low ? m : low;
+      high = !in && m > high ? m : high;
+    }
+    members[l] = count;
+    lowest_in[l] = -low;
+    highest_out[l] = high;
+  });
+  return static_cast<int>(w.sum(members)) == s && -w.max(lowest_in) > w.max(highest_out);
+}
+
+/// out = H_s(v) (out may be v) and kept[i] = 1 for the s kept entries, 0 for
+/// the rest. With `hint`, kept on entry is a guess (the last step's support):
+/// when it is the top-s set it is the answer, at the cost of one pass.
+///
+/// Example: v = {0.5, −2, 0.5, 1}, s = 3: the threshold is 0.5; −2 and 1 are
+/// above it, and of the two tied at it the smaller index (0) is kept: kept =
+/// {1, 1, 0, 1}.
+template <class W, class T>
+IHT_HD void hard_threshold_wide(const W& w, int n, const T* v, int s, T* out, T* kept, bool hint) {
+  using UInt = typename FloatFormat<T>::UInt;
+  if (!(hint && is_top_set_wide(w, n, v, s, kept))) {
+    // The s-th largest key: the largest t with at least s keys ≥ t, bit by bit
+    // from the top (the sign bit of a magnitude is 0).
+    UInt t = 0;
+    for (int bit = static_cast<int>(sizeof(UInt) * 8) - 2; bit >= 0; --bit) {
+      const UInt candidate = t | (UInt(1) << bit);
+      if (count_keys<false>(w, n, v, candidate) >= s) t = candidate;
+    }
+    // Every key above t is kept; of those equal to t, the first s − above by index.
+    int remaining = s - count_keys<true>(w, n, v, t);
+    typename W::template Lanes<T> tied;
+    for (int base = 0; base < n; base += kWarpWidth) {
+      w.each([&](int l) { tied[l] = base + l < n && magnitude_key(v[base + l]) == t ? T(1) : T(0); });
+      const uint32_t ties = w.ballot(tied);
+      w.each([&](int l) {
+        const int i = base + l;
+        if (i >= n) return;
+        const auto key = magnitude_key(v[i]);
+        const bool tie_kept = ((ties >> l) & 1u) && popcount32(ties & ((1u << l) - 1u)) < remaining;
+        kept[i] = key > t || tie_kept ? T(1) : T(0);
+      });
+      const int taken = popcount32(ties);
+      remaining -= taken < remaining ? taken : remaining;
+    }
+  }
+  w.each([&](int l) {
+    for (int i = l; i < n; i += kWarpWidth) out[i] = kept[i] != T(0) ? v[i] : T(0);
+  });
+  w.sync();
+}
+
+}  // namespace iht::warp
+
+IHT_KERNEL_WARNINGS_ON
