@@ -16,6 +16,16 @@ inline constexpr size_t kScratchAlignment = 64;  // a cache line; the CPU's lane
 
 IHT_HD size_t align_scratch(size_t bytes) { return (bytes + kScratchAlignment - 1) / kScratchAlignment * kScratchAlignment; }
 
+/// A feature's standardization, z = (x / scale − shift) · inv_sd (docs/SPEC.md
+/// §3.2). scale is a power of two near the largest |x| of the training part,
+/// so no sum can overflow even for values near 1e308, and otherwise it changes
+/// no bit (dividing by a power of two is exact). A constant feature (every
+/// training value the same) is centred on that value exactly: z = x − value,
+/// 0 on the whole training part.
+struct Standardization {
+  double scale, shift, inv_sd;
+};
+
 /// Padding has label −1. Targets: row 0 is 1 for a sample and 0 for padding
 /// (the padding mask), row j ≥ 1 is the one-hot indicator of class j (the
 /// loss pass loads these instead of comparing labels).
@@ -28,6 +38,7 @@ struct WarpScratch {
   int* test_y;   // (padded(m_test))
   T* test_t;     // (c, padded(m_test))
   int* perm;     // (samples)
+  Standardization* standardization;  // (d) the split's, feature by feature
   // The wide engine's (wide_run.hpp; empty for the compact one). Parameter
   // arrays hold n entries; lane l owns entries l, l + 32, …
   T* theta;      // (n) θᵏ
@@ -43,7 +54,7 @@ struct WarpScratch {
 
 /// The arrays of WarpScratch, in the order they are laid out.
 enum ScratchArray {
-  kTrainX, kTrainY, kTrainT, kTestX, kTestY, kTestT, kPerm,
+  kTrainX, kTrainY, kTrainT, kTestX, kTestY, kTestT, kPerm, kStandardization,
   kTheta, kGrad, kNext, kOther, kKept, kOrder, kHidden, kDelta, kLogits,
   kScratchArrays
 };
@@ -56,7 +67,7 @@ IHT_HD void scratch_offsets(const WarpProblem& p, size_t (&offsets)[kScratchArra
   const size_t wn = is_wide(p) ? p.n : 0, wm = is_wide(p) ? mt : 0;  // the wide engine's sizes
   const size_t bytes[kScratchArrays] = {sizeof(T) * p.d * mt, sizeof(int) * mt,   sizeof(T) * p.c * mt,
                                         sizeof(T) * p.d * ms, sizeof(int) * ms,   sizeof(T) * p.c * ms,
-                                        sizeof(int) * p.samples,
+                                        sizeof(int) * p.samples, sizeof(Standardization) * p.d,
                                         sizeof(T) * wn,       sizeof(T) * wn,     sizeof(T) * wn,
                                         sizeof(T) * wn,       sizeof(T) * wn,     sizeof(int) * wn,
                                         sizeof(T) * wm * p.hidden, sizeof(T) * wm * p.hidden,
@@ -82,7 +93,8 @@ IHT_HD WarpScratch<T> carve_scratch(const WarpProblem& p, unsigned char* base) {
   auto array = [&](ScratchArray a) { return reinterpret_cast<T*>(base + at[a]); };
   auto ints = [&](ScratchArray a) { return reinterpret_cast<int*>(base + at[a]); };
   return WarpScratch<T>{array(kTrainX), ints(kTrainY), array(kTrainT), array(kTestX),  ints(kTestY),
-                        array(kTestT),  ints(kPerm),   array(kTheta),  array(kGrad),   array(kNext),
+                        array(kTestT),  ints(kPerm),
+                        reinterpret_cast<Standardization*>(base + at[kStandardization]), array(kTheta),  array(kGrad),   array(kNext),
                         array(kOther),  array(kKept),  ints(kOrder),   array(kHidden), array(kDelta),
                         array(kLogits)};
 }

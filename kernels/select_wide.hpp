@@ -15,10 +15,12 @@ IHT_KERNEL_WARNINGS_OFF
 namespace iht::warp {
 
 /// |v| as an unsigned integer that orders like |v| (NaN as +inf): the bits of
-/// a non-negative float grow with its value.
+/// a non-negative float grow with its value. The sign bit is cleared, or −0
+/// (whose magnitude() is −0) would rank above everything.
 template <class T>
 IHT_HD typename FloatFormat<T>::UInt magnitude_key(T v) {
-  return bit_copy<typename FloatFormat<T>::UInt>(magnitude(v));
+  using UInt = typename FloatFormat<T>::UInt;
+  return bit_copy<UInt>(magnitude(v)) & (~UInt(0) >> 1);
 }
 
 /// Entries of v (of n) whose key is at least `low` (or above it, kStrict), counted by the warp.

@@ -25,15 +25,6 @@ struct SplitView {
   int count, stride;
 };
 
-/// A feature's standardization, z = (x / scale − shift) · inv_sd (docs/SPEC.md
-/// §3.2). scale is a power of two near the largest |x| of the training part,
-/// so no sum can overflow even for values near 1e308, and otherwise it changes
-/// no bit (dividing by a power of two is exact). A constant feature (every
-/// training value the same) is centred on that value exactly: z = x − value,
-/// 0 on the whole training part.
-struct Standardization {
-  double scale, shift, inv_sd;
-};
 
 /// 2^⌊log2 v⌋ for a normal v > 0; 1 for a subnormal one (it cannot overflow).
 IHT_HD double power_of_two_below(double v) {
@@ -47,18 +38,8 @@ IHT_HD double power_of_two_below(double v) {
 template <class W, class T>
 IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, const WarpScratch<T>& scratch) {
   w.single([&] { random_permutation(data_seed, Stream::kSplit, 0, scratch.perm, p.samples, p.m_train); });
+  Standardization* st = scratch.standardization;  // one per feature: d is any size
   typename W::template Lanes<double> acc;
-  // One feature at a time: its standardization, then its row of both parts.
-  auto write_feature = [&](int f, const Standardization& st, T* x, int first, int count) {
-    const int stride = padded(count);
-    w.each([&](int l) {
-      for (int k = l; k < stride; k += kWarpWidth) {
-        const bool valid = k < count;
-        const int row = valid ? scratch.perm[first + k] : 0;
-        x[f * stride + k] = valid ? static_cast<T>((p.x[row * p.d + f] / st.scale - st.shift) * st.inv_sd) : T(0);
-      }
-    });
-  };
   for (int f = 0; f < p.d; ++f) {
     double lo = INFINITY, hi = -INFINITY;  // every lane the same
     for (int k = 0; k < p.m_train; ++k) {
@@ -66,40 +47,43 @@ IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, 
       lo = v < lo ? v : lo;
       hi = v > hi ? v : hi;
     }
-    Standardization st{1.0, lo, 1.0};
-    if (lo != hi) {
-      const double scale = power_of_two_below(-lo > hi ? -lo : hi);
-      w.each([&](int l) {
-        acc[l] = 0.0;
-        for (int k = l; k < p.m_train; k += kWarpWidth) acc[l] += p.x[scratch.perm[k] * p.d + f] / scale;
-      });
-      const double mean = w.sum(acc) / p.m_train;
-      w.each([&](int l) {
-        acc[l] = 0.0;
-        for (int k = l; k < p.m_train; k += kWarpWidth) {
-          const double dev = p.x[scratch.perm[k] * p.d + f] / scale - mean;
-          acc[l] += dev * dev;
-        }
-      });
-      st = {scale, mean, 1.0 / sqrt(w.sum(acc) / p.m_train)};
+    if (lo == hi) {
+      w.single([&] { st[f] = {1.0, lo, 1.0}; });
+      continue;
     }
-    write_feature(f, st, scratch.train_x, 0, p.m_train);
-    write_feature(f, st, scratch.test_x, p.m_train, p.m_test);
+    const double scale = power_of_two_below(-lo > hi ? -lo : hi);
+    w.each([&](int l) {
+      acc[l] = 0.0;
+      for (int k = l; k < p.m_train; k += kWarpWidth) acc[l] += p.x[scratch.perm[k] * p.d + f] / scale;
+    });
+    const double mean = w.sum(acc) / p.m_train;
+    w.each([&](int l) {
+      acc[l] = 0.0;
+      for (int k = l; k < p.m_train; k += kWarpWidth) {
+        const double dev = p.x[scratch.perm[k] * p.d + f] / scale - mean;
+        acc[l] += dev * dev;
+      }
+    });
+    const double inv_sd = 1.0 / sqrt(w.sum(acc) / p.m_train);
+    w.single([&] { st[f] = {scale, mean, inv_sd}; });
   }
-  auto write_targets = [&](int* y, T* t, int first, int count) {
+  auto write = [&](T* x, int* y, T* t, int first, int count) {
     const int stride = padded(count);
     w.each([&](int l) {
       for (int k = l; k < stride; k += kWarpWidth) {
         const bool valid = k < count;
         const int row = valid ? scratch.perm[first + k] : 0;
+        for (int f = 0; f < p.d; ++f)
+          x[f * stride + k] =
+              valid ? static_cast<T>((p.x[row * p.d + f] / st[f].scale - st[f].shift) * st[f].inv_sd) : T(0);
         y[k] = valid ? p.y[row] : -1;
         t[k] = valid ? T(1) : T(0);
         for (int j = 1; j < p.c; ++j) t[j * stride + k] = valid && p.y[row] == j ? T(1) : T(0);
       }
     });
   };
-  write_targets(scratch.train_y, scratch.train_t, 0, p.m_train);
-  write_targets(scratch.test_y, scratch.test_t, p.m_train, p.m_test);
+  write(scratch.train_x, scratch.train_y, scratch.train_t, 0, p.m_train);
+  write(scratch.test_x, scratch.test_y, scratch.test_t, p.m_train, p.m_test);
 }
 
 /// The run's two views of its scratch.

@@ -18,8 +18,6 @@ expect() {  # expect CODE "message fragment" -- args...
 }
 
 printf 'a,b,y\n1,2,0\n1,zz,1\n' > "$tmp/bad.csv"
-# 10 features x 3 classes + 3 biases = 33 parameters: more than a warp's 32 lanes.
-{ echo "a,b,c,d,e,f,g,h,i,j,y"; for i in 0 1 2 3 4 5; do echo "1,2,3,4,5,6,7,8,9,$i,$((i % 3))"; done; } > "$tmp/wide.csv"
 expect 2 "out of range" -- sweep --sparsity 15 --out "$tmp/o"
 expect 2 "out of range" -- sweep --sparsity 0 --out "$tmp/o"
 expect 2 "--runs: 0 is out of range" -- sweep --runs 0 --out "$tmp/o"
@@ -35,7 +33,11 @@ expect 2 "out of range" -- run --sparsity 16 --data-seed 1 --init-seed 2 --suppo
 expect 2 "give --data-seed" -- run --sparsity 3
 expect 2 "float64 only" -- run --sparsity 3 --run 0 --backend reference --precision float32
 expect 2 "float64 only" -- sweep --backend reference --precision float32 --runs 1 --out "$tmp/o"
-expect 2 "do not fit" -- sweep --backend cpu --data "$tmp/wide.csv" --runs 1 --out "$tmp/o"
+expect 2 "n = 1027 parameters, more than the limit of 1024" -- sweep --backend cpu --hidden 128 --runs 1 --out "$tmp/o"
+expect 2 "n = 1027" -- run --backend reference --hidden 128 --sparsity 3 --run 0
+expect 2 "--activation 'softplus'" -- sweep --hidden 4 --activation softplus --runs 1 --out "$tmp/o"
+expect 2 "--hidden" -- sweep --hidden -1 --runs 1 --out "$tmp/o"
+expect 2 "not a percentage" -- sweep --sparsity 150% --runs 1 --out "$tmp/o"
 expect 2 "" -- run --sparsity 3 --data-seed 1
 expect 2 "" -- nosuchcommand
 expect 0 "6435" -- supports

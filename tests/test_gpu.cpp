@@ -8,6 +8,7 @@
 #include "ihtbatch/compare.hpp"
 #include "ihtbatch/engines.hpp"
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/sweep.hpp"
 
 using namespace iht;
@@ -46,6 +47,38 @@ TEST(Gpu, AgreesWithTheCpuWarpEngineInBothPrecisions) {
     const auto agreement = compare_results(run_on("gpu", iris(), c, specs), run_on("cpu", iris(), c, specs),
                                            AgreementRule::for_precision(p));
     for (const auto& l : agreement) EXPECT_GE(l.fraction(), 0.99) << "s=" << l.sparsity << " " << to_string(p);
+  }
+}
+
+TEST(Gpu, WideNetworksGiveTheCpuWarpEnginesBits) {
+  // The wide engine (wide_run.hpp) writes no FMA or sum the compilers may
+  // reorder: the GPU and the CPU must agree to the bit, θ* included.
+  REQUIRE_GPU();
+  struct Case { const char* data; int hidden; Activation a; };
+  for (const Case& k : {Case{"wine", 0, Activation::kTanh}, Case{"digits", 0, Activation::kTanh},
+                        Case{"iris", 8, Activation::kTanh}, Case{"iris", 8, Activation::kRelu},
+                        Case{"iris", 8, Activation::kSigmoid}}) {
+    const Dataset data = load_dataset(k.data);
+    for (Precision p : {Precision::kFloat64, Precision::kFloat32}) {
+      ExperimentConfig c;
+      c.max_steps = 300;
+      c.n_monte = 10;
+      c.hidden = k.hidden;
+      c.activation = k.a;
+      c.precision = p;
+      SweepConfig s;
+      s.experiment = c;
+      s.sparsities = {1, 5, 20};
+      s.runs = 33;
+      const auto specs = plan_sweep(s, data);
+      const auto gpu = run_on("gpu", data, c, specs), cpu = run_on("cpu", data, c, specs);
+      ASSERT_EQ(gpu.size(), cpu.size());
+      for (size_t i = 0; i < gpu.size(); ++i) {
+        ASSERT_EQ(gpu[i].steps, cpu[i].steps) << k.data << " run " << i;
+        ASSERT_EQ(gpu[i].train_loss, cpu[i].train_loss) << k.data << " run " << i;
+        ASSERT_EQ(gpu[i].theta, cpu[i].theta) << k.data << " run " << i;
+      }
+    }
   }
 }
 

@@ -180,20 +180,30 @@ TEST(WarpEngine, RunsThatSettleEndAsIfEveryStepWereComputed) {
   expect_agreement(cpu, run_on("reference", iris(), config, specs), Precision::kFloat64, 2);
 }
 
-TEST(WarpEngine, RejectsANetworkLargerThanAWarp) {
-  const std::string path = ::testing::TempDir() + "wide.csv";
+TEST(WarpEngine, RefusesANetworkOfMoreThan1024Parameters) {
+  const std::string path = ::testing::TempDir() + "too_wide.csv";
   {
-    std::ofstream out(path);
-    out << "a,b,c,d,e,f,g,h,i,j,y\n";  // 10 features x 3 classes + 3 = 33 parameters
-    for (int i = 0; i < 12; ++i) out << "1,2,3,4,5,6,7,8,9," << i << ',' << i % 3 << '\n';
+    std::ofstream out(path);  // 204 features x 5 classes + 5 = 1025 parameters
+    for (int f = 0; f < 204; ++f) out << 'x' << f << ',';
+    out << "y\n";
+    for (int i = 0; i < 10; ++i) {
+      for (int f = 0; f < 204; ++f) out << (i * 7 + f) % 11 << ',';
+      out << i % 5 << '\n';
+    }
   }
   const Dataset wide = load_csv(path);
-  try {
-    run_on("cpu", wide, short_config(), {RunSpec{3, 0, 1, 2, 3}});
-    FAIL() << "accepted 33 parameters";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("33 parameters"), std::string::npos) << e.what();
+  for (const char* backend : {"cpu", "reference"}) {
+    try {
+      run_on(backend, wide, short_config(), {RunSpec{3, 0, 1, 2, 3}});
+      ADD_FAILURE() << backend << " accepted 1025 parameters";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("n = 1025"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("1024"), std::string::npos) << e.what();
+    }
   }
+  ExperimentConfig hidden;
+  hidden.hidden = 128;  // IRIS 4→128→3: 8·128 + 3 = 1027
+  EXPECT_THROW(run_on("cpu", iris(), hidden, {RunSpec{3, 0, 1, 2, 3}}), InputError);
 }
 
 TEST(WarpEngine, CancelledBatchLeavesRunsUnwritten) {
