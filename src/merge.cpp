@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <set>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -24,7 +27,37 @@ struct Shard {
   nlohmann::ordered_json meta;
   std::vector<std::string> param_names;
   std::vector<RunResult> runs;
+  bool theta_in_npy = false;  // above 64 parameters (docs/SPEC.md §9)
 };
+
+/// θ* of every row from a shard's theta.npy (as theta_npy writes it:
+/// '<f8', C order, shape (rows, n)). InputError naming the file otherwise.
+void read_theta_npy(const std::filesystem::path& path, std::vector<RunResult>& runs, size_t n) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string() + ": missing (the shard's runs.csv has no θ columns)");
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto bad = [&](const std::string& why) { return InputError(path.string() + ": " + why); };
+  if (bytes.size() < 10 || bytes.compare(0, 8, std::string("\x93NUMPY\x01\x00", 8)) != 0)
+    throw bad("not a NumPy .npy file of format 1.0");
+  const size_t header_len = static_cast<unsigned char>(bytes[8]) | static_cast<size_t>(static_cast<unsigned char>(bytes[9])) << 8;
+  if (bytes.size() < 10 + header_len) throw bad("truncated header");
+  const std::string header = bytes.substr(10, header_len);
+  const std::string shape = "'shape': (" + std::to_string(runs.size()) + ", " + std::to_string(n) + ")";
+  if (header.find("'descr': '<f8'") == std::string::npos || header.find("'fortran_order': False") == std::string::npos ||
+      header.find(shape) == std::string::npos)
+    throw bad("expected float64 rows of " + shape + " (one per runs.csv row), header " + header);
+  if (bytes.size() != 10 + header_len + runs.size() * n * sizeof(double))
+    throw bad(std::to_string(bytes.size()) + " bytes, not the header and " + std::to_string(runs.size() * n) + " doubles");
+  const char* data = bytes.data() + 10 + header_len;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    runs[r].theta.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t bits = 0;
+      for (int b = 0; b < 8; ++b) bits |= static_cast<uint64_t>(static_cast<unsigned char>(data[(r * n + i) * 8 + b])) << (8 * b);
+      std::memcpy(&runs[r].theta[i], &bits, sizeof(double));
+    }
+  }
+}
 
 
 /// An integer field of meta.json, or an InputError naming the file.
@@ -103,6 +136,14 @@ Shard read_shard(const std::string& dir) {
     if (fields.size() != header.size()) throw InputError(where + ": expected " + std::to_string(header.size()) + " columns");
     shard.runs.push_back(parse_row(fields, where));
   }
+  const auto names_path = std::filesystem::path(dir) / "param_names.txt";
+  if (shard.param_names.empty() && std::filesystem::exists(names_path)) {
+    std::ifstream names(names_path);
+    for (std::string name; std::getline(names, name);) shard.param_names.push_back(name);
+    if (shard.param_names.empty()) throw InputError(names_path.string() + ": empty");
+    shard.theta_in_npy = true;
+    read_theta_npy(std::filesystem::path(dir) / "theta.npy", shard.runs, shard.param_names.size());
+  }
   return shard;
 }
 
@@ -135,7 +176,8 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   if (count < 1 || count > runs_per_level) throw InputError(first.dir + "/meta.json: a shard count of " + std::to_string(count));
   std::vector<int> seen(static_cast<size_t>(count), 0);
   for (const auto& s : shards) {
-    if (digest.empty() || digest_of(s) != digest || s.param_names != first.param_names)
+    if (digest.empty() || digest_of(s) != digest || s.param_names != first.param_names ||
+        s.theta_in_npy != first.theta_in_npy)
       throw InputError(s.dir + ": a shard of another configuration than " + first.dir + " (config_digest differs)");
     const long index = shard_field(s, "index", 0), of = shard_field(s, "count", 1);
     if (of != count) throw InputError(s.dir + ": a shard of " + std::to_string(of) + ", not " + std::to_string(count));
@@ -168,7 +210,7 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   std::error_code ec;
   std::filesystem::remove(std::filesystem::path(out) / "meta.json", ec);
   std::ostringstream runs, summary;
-  write_runs_csv(runs, results, first.param_names);
+  write_runs_csv(runs, results, first.theta_in_npy ? std::vector<std::string>{} : first.param_names);
   write_summary_csv(summary, summarize(results));
   nlohmann::ordered_json meta = first.meta;
   meta.erase("shard");
@@ -180,6 +222,13 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   meta["runs_per_s"] = nullptr;
   meta["run_steps_per_s"] = nullptr;
   meta["merged_from"] = shard_dirs;
+  if (first.theta_in_npy) {
+    std::string list;
+    for (const auto& name : first.param_names) list += name + "\n";
+    write_file_atomically((std::filesystem::path(out) / "theta.npy").string(),
+                          theta_npy(results, static_cast<int>(first.param_names.size())));
+    write_file_atomically((std::filesystem::path(out) / "param_names.txt").string(), list);
+  }
   write_file_atomically((std::filesystem::path(out) / "runs.csv").string(), runs.str());
   write_file_atomically((std::filesystem::path(out) / "summary.csv").string(), summary.str());
   write_file_atomically((std::filesystem::path(out) / "meta.json").string(), meta.dump(2) + "\n");

@@ -44,6 +44,16 @@ check "--shard auto (Slurm array 1..4, task 3)" env SLURM_ARRAY_TASK_ID=3 SLURM_
 check "Slurm task 3 of 1..4 is shard 2/4" cmp "$tmp/slurm/runs.csv" "$tmp/s2/runs.csv"
 check "--shard auto (Kubernetes index 1)" env JOB_COMPLETION_INDEX=1 "$bin" sweep "${args[@]}" --shard auto --shard-count 4 --out "$tmp/k8s"
 check "Kubernetes index 1 is shard 1/4" cmp "$tmp/k8s/runs.csv" "$tmp/s1/runs.csv"
+# Above 64 parameters θ* is in theta.npy (docs/SPEC.md §9): merge joins those too.
+wide=(--hidden 8 --sparsity 3,30 --runs 6 --max-steps 60 --monte 5 --threads 2)
+"$bin" sweep "${wide[@]}" --out "$tmp/wide" >/dev/null 2>&1
+for i in 0 1; do "$bin" sweep "${wide[@]}" --shard $i/2 --out "$tmp/w$i" >/dev/null 2>&1; done
+check "merge of 2 shards of a 67-parameter network" "$bin" merge --out "$tmp/wmerged" "$tmp/w1" "$tmp/w0"
+check "merged theta.npy byte-identical" cmp "$tmp/wmerged/theta.npy" "$tmp/wide/theta.npy"
+check "merged param_names.txt byte-identical" cmp "$tmp/wmerged/param_names.txt" "$tmp/wide/param_names.txt"
+check "merged wide runs.csv byte-identical" cmp "$tmp/wmerged/runs.csv" "$tmp/wide/runs.csv"
+cp -r "$tmp/w1" "$tmp/wcut" && truncate -s -8 "$tmp/wcut/theta.npy"
+refused "theta.npy" "$bin" merge --out "$tmp/m" "$tmp/w0" "$tmp/wcut"
 refused "no scheduler's array index" env -u SLURM_ARRAY_TASK_ID -u JOB_COMPLETION_INDEX "$bin" sweep "${args[@]}" --shard auto --out "$tmp/x"
 refused "needs --shard-count" env JOB_COMPLETION_INDEX=0 "$bin" sweep "${args[@]}" --shard auto --out "$tmp/x"
 refused "the index must be in 0..3" "$bin" sweep "${args[@]}" --shard 4/4 --out "$tmp/x"
