@@ -3,7 +3,8 @@
 
 Usage: scripts/figures.py RESULTS_DIR [--out DIR]
 
-Reads RESULTS_DIR/runs.csv (required) and, when present, meta.json,
+Reads RESULTS_DIR/runs.csv (required; above 64 parameters θ* is in
+theta.npy with param_names.txt beside it) and, when present, meta.json,
 run_detail.json and supports.csv. Writes six figures (PNG + SVG) to
 DIR (default RESULTS_DIR/figures) and RESULTS_DIR/report.md.
 Everything shown is recomputed from runs.csv, so summary.csv is not needed.
@@ -93,10 +94,17 @@ def parse_runs(reader, path):
         raise InputError(f"{path}: missing required column(s): {', '.join(missing)}")
     if len(set(header)) != len(header):
         raise InputError(f"{path}: duplicate column names in the header")
-    # Everything after grad_support_inf is the final parameter vector θ.
+    # Everything after grad_support_inf is the final parameter vector θ;
+    # none: it is in theta.npy, its names in param_names.txt (SPEC §9).
     params = header[header.index("grad_support_inf") + 1:]
-    if not params:
-        raise InputError(f"{path}: no parameter columns after grad_support_inf")
+    in_npy = not params
+    if in_npy:
+        names_path = os.path.join(os.path.dirname(path), "param_names.txt")
+        try:
+            with open(names_path, encoding="utf-8") as f:
+                params = [line.strip() for line in f if line.strip()]
+        except OSError as exc:
+            raise InputError(f"{path}: no parameter columns, and {names_path}: {exc}") from None
     n = len(params)
     cols = {c: [] for c in REQUIRED}
     theta = []
@@ -111,9 +119,20 @@ def parse_runs(reader, path):
             cols[c].append(parse_field(c, cell[c], where))
         if not 1 <= cols["sparsity"][-1] <= n:
             raise InputError(f"{where}: sparsity {cols['sparsity'][-1]} is outside 1..{n}")
-        theta.append([parse_field(p, cell[p], where) for p in params])
+        if not in_npy:
+            theta.append([parse_field(p, cell[p], where) for p in params])
+        else:
+            theta.append(None)
     if not theta:
         raise InputError(f"{path}: no data rows after the header")
+    if in_npy:
+        npy = os.path.join(os.path.dirname(path), "theta.npy")
+        try:
+            theta = np.load(npy)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{npy}: cannot read: {exc}") from None
+        if theta.shape != (len(cols["sparsity"]), n):
+            raise InputError(f"{npy}: shape {theta.shape}, expected ({len(cols['sparsity'])}, {n})")
     arrays = {c: (np.array(v, dtype=object) if c in ("stop", "data_seed", "init_seed",
                                                      "support_seed")
                   else np.array(v, dtype=float)) for c, v in cols.items()}
@@ -382,7 +401,74 @@ def fig_steps(runs, levels, max_steps):
     return fig
 
 
+MATRIX_NAME = re.compile(r"^(w\d?)_(\d+)_(\d+)$")
+
+
+def weight_matrices(params):
+    """{'w': [(index, i, j), …]} for the names w_i_j, w1_i_j, w2_j_k (SPEC §9)."""
+    mats = {}
+    for k, p in enumerate(params):
+        m = MATRIX_NAME.match(p)
+        if m:
+            mats.setdefault(m.group(1), []).append((k, int(m.group(2)), int(m.group(3))))
+    return mats
+
+
+def fig_support_maps(runs, levels):
+    """Wide networks: per weight matrix, how often each weight is kept, one
+    panel per sparsity level; 64 inputs (digits) as an 8×8 image per class."""
+    params, s = runs["params"], runs["cols"]["sparsity"]
+    mats = weight_matrices(params)
+    sparse = [lv for lv in levels if lv < runs["n"]]
+    shown = sparse[:: max(1, len(sparse) // 4)][:4]  # at most four levels
+    rows = []
+    for name, cells in mats.items():
+        rows_n = max(i for _, i, _ in cells)
+        cols_n = max(j for _, _, j in cells)
+        rows.append((name, cells, rows_n, cols_n))
+    image = len(rows) == 1 and rows[0][2] == 64  # one layer on 8×8 images
+    if image:
+        classes = rows[0][3]
+        fig, axes = plt.subplots(len(shown), classes, figsize=(1.3 * classes + 1, 1.4 * len(shown) + 1),
+                                 layout="constrained", squeeze=False)
+    else:
+        fig, axes = plt.subplots(len(shown), len(rows), figsize=(4 * len(rows) + 1, 3 * len(shown) + 1),
+                                 layout="constrained", squeeze=False)
+    im = None
+    for r, lv in enumerate(shown):
+        freq = np.mean(runs["theta"][s == lv] != 0, axis=0)
+        for c, (name, cells, rows_n, cols_n) in enumerate(rows):
+            grid = np.zeros((rows_n, cols_n))
+            for k, i, j in cells:
+                grid[i - 1, j - 1] = freq[k]
+            if image:
+                for cls in range(cols_n):
+                    ax = axes[r, cls]
+                    im = ax.imshow(grid[:, cls].reshape(8, 8), cmap="Blues", vmin=0, vmax=1)
+                    ax.set_xticks([]), ax.set_yticks([]), ax.grid(False)
+                    if r == 0:
+                        ax.set_title(f"class {cls}")
+                    if cls == 0:
+                        ax.set_ylabel(f"s = {lv}")
+                break
+            ax = axes[r, c]
+            im = ax.imshow(grid, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+            ax.grid(False)
+            if cols_n <= 20:
+                ax.set_xticks(range(cols_n), range(1, cols_n + 1))  # the names' 1-based indices
+            if rows_n <= 20:
+                ax.set_yticks(range(rows_n), range(1, rows_n + 1))
+            ax.set_title(f"{name} (s = {lv})")
+            ax.set_xlabel("to unit" if name != "w" else "class")
+            ax.set_ylabel("from input" if name in ("w", "w1") else "from hidden unit")
+    fig.colorbar(im, ax=axes, shrink=0.8).set_label(r"fraction of runs with $\theta^*_i \neq 0$")
+    fig.suptitle("Support of the final weights: how often each weight is kept")
+    return fig
+
+
 def fig_support_frequency(runs, levels):
+    if runs["n"] > 64 and weight_matrices(runs["params"]):
+        return fig_support_maps(runs, levels)
     n, params = runs["n"], runs["params"]
     s = runs["cols"]["sparsity"]
     freq = np.array([np.mean(runs["theta"][s == lv] != 0, axis=0) for lv in levels])
