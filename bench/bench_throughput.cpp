@@ -76,6 +76,36 @@ StepCost flops_per_step(int m, int d, int c) {
   return k;
 }
 
+/// One step of the wide engine (kernels/mlp.hpp, wide_run.hpp) for a network
+/// d → (h) → c of n parameters over m samples. The FMAs that dominate:
+///   forward       m·(d·c) FMA, or m·(d·h + h·c) with a hidden layer
+///   backward      m·h·c FMA (the hidden layer's residual sums) + m·h multiplies
+///   gradient      n·m FMA (phase 2: each parameter's sum over the samples)
+/// and per sample the softmax: c compares, c subtracts, c adds, c − 1 FMA and
+/// c − 1 adds (the residuals), 2 for the loss; 1 for act′ per hidden unit
+/// (tanh: an FMA). exp: c per sample, plus h for tanh or sigmoid; 1 divide
+/// per sample (and per hidden unit for tanh and sigmoid); 1 log per sample.
+/// Per step: n multiplies (1/m), n FMA (update), the selection's check (3n
+/// compares, not flops).
+StepCost wide_flops_per_step(int m, int d, int h, int c, bool smooth_activation) {
+  StepCost k{};
+  const double n = h > 0 ? double(d) * h + h + double(h) * c + c : double(d) * c + c;
+  k.forward = h > 0 ? 2.0 * (double(d) * h + double(h) * c) + 2.0 * h : 2.0 * d * c;
+  k.softmax = 3.0 * c + 2.0 * (c - 1) + (c - 1);
+  k.loss = 2;
+  k.backward = h > 0 ? 2.0 * h * c + h : 0;
+  k.per_sample = k.forward + k.softmax + k.loss + k.backward;
+  k.samples = m * k.per_sample + 2.0 * n * m;  // + phase 2
+  k.scale = n;
+  k.update = 2 * n;
+  k.flops = k.samples + k.scale + k.update;
+  k.exps = double(m) * (c + (smooth_activation ? h : 0));
+  k.logs = m;
+  k.divs = m * (1.0 + (smooth_activation ? h : 0));
+  k.compares = 3 * n;
+  return k;
+}
+
 /// Flops that exp, log and a divide execute as written in kernels/fast_math.hpp
 /// (FMA = 2): exp = Cody-Waite reduction (3 FMA) + the polynomial by Estrin's
 /// scheme (float64, degree 11: 10 FMA, 3 multiplies for r², r⁴, r⁸, 1 add;
@@ -115,12 +145,19 @@ struct Options {
   long runs = 2048, steps = 2000;
   int sparsity = 7, monte = 1, repeats = 5, threads = 0;
   std::string data = iht::default_data_path();
+  int hidden = 0;
+  std::string activation = "tanh";
   bool csv = false;
 };
 
 int bench(const Options& o) {
   const iht::Dataset data = iht::load_dataset(o.data);
-  const int n = static_cast<int>(iht::network_of(data, iht::ExperimentConfig{}).parameters());
+  iht::ExperimentConfig shape;
+  shape.hidden = o.hidden;
+  shape.activation = iht::parse_activation(o.activation);
+  const iht::Network net = iht::network_of(data, shape);
+  const int n = static_cast<int>(net.parameters());
+  const bool wide = o.hidden > 0 || n > 32;  // the warp engines' wide path (kernels/wide_run.hpp)
   if (o.sparsity < 1 || o.sparsity > n)
     throw iht::InputError("--sparsity must be in 1.." + std::to_string(n));
   if (o.runs < 1 || o.steps < 1 || o.repeats < 1 || o.monte < 1)
@@ -134,20 +171,23 @@ int bench(const Options& o) {
   for (const auto& name : names) backends.push_back(iht::make_backend(name, threads));
   for (const auto& prec : o.precisions) iht::parse_precision(prec);
 
-  const StepCost k = flops_per_step(data.train_size(), data.features, data.classes);
+  const StepCost k = wide ? wide_flops_per_step(data.train_size(), data.features, o.hidden, data.classes,
+                                                o.hidden > 0 && shape.activation != iht::Activation::kRelu)
+                          : flops_per_step(data.train_size(), data.features, data.classes);
   std::ostream& info = o.csv ? std::cerr : std::cout;  // --csv: only the table on stdout
   info << "machine: " << cpu_model() << ", " << std::thread::hardware_concurrency() << " hardware threads\n"
        << "date:    " << now() << "\n"
        << "threads: " << threads << " (CPU backends)\n";
   for (const auto& b : backends) info << "backend: " << b->name() << " = " << b->device() << "\n";
   info
-       << "data:    " << data.path << " (m=" << data.train_size() << " training samples, d=" << data.features
-       << ", c=" << data.classes << ", n=" << n << ")\n"
+       << "data:    " << data.path << " (m=" << data.train_size() << " training samples, network "
+       << net.describe() << ", n=" << n << (wide ? ", the wide engine" : "") << ")\n"
        << "batch:   " << o.runs << " runs x " << o.steps << " steps, s=" << o.sparsity << ", tol=0, "
        << "monte=" << o.monte << " (Monte Carlo setup negligible at 1), " << o.repeats
        << " timed calls after 1 warm-up\n"
        << "FLOP per run-step: per sample forward " << k.forward << " + softmax " << k.softmax << " + loss "
-       << k.loss << " + backward " << k.backward << " = " << k.per_sample << "\n"
+       << k.loss << " + backward " << k.backward << " = " << k.per_sample
+       << (wide ? " (wide: + 2·n per sample for the gradient's sums)" : "") << "\n"
        << "  per step " << k.samples << " (samples) + " << k.relative << " (relative θ) + " << k.reduce
        << " (lane reduction) + " << k.derive << " (class 0) + " << k.scale << " (1/m) + " << k.update
        << " (update) = " << k.flops << " flops; + " << k.exps << " exp, " << k.logs
@@ -174,6 +214,8 @@ int bench(const Options& o) {
       config.max_steps = o.steps;
       config.n_monte = o.monte;
       config.precision = iht::parse_precision(prec);
+      config.hidden = o.hidden;
+      config.activation = shape.activation;
       if (backend->kind() == iht::BackendKind::kReference && config.precision != iht::Precision::kFloat64) continue;
       iht::validate(config);
       std::vector<double> secs;
@@ -236,7 +278,9 @@ int main(int argc, char** argv) {
   app.add_option("--monte", o.monte, "Monte Carlo samples for L (1: setup negligible)")->capture_default_str();
   app.add_option("--repeats", o.repeats, "timed calls after one warm-up")->capture_default_str();
   app.add_option("--threads", o.threads, "CPU threads (0: all cores)")->capture_default_str();
-  app.add_option("--data", o.data, "data CSV")->capture_default_str();
+  app.add_option("--data", o.data, "a shipped dataset or a data CSV")->capture_default_str();
+  app.add_option("--hidden", o.hidden, "units of a hidden layer (0: none)")->capture_default_str();
+  app.add_option("--activation", o.activation, "tanh, relu or sigmoid")->capture_default_str();
   app.add_flag("--csv", o.csv, "CSV table on stdout, the header lines on stderr");
   try {
     app.parse(argc, argv);
