@@ -5,14 +5,11 @@
 //   One layer:    θ = [W (d×c, input-major), b (c)]
 //   Hidden layer: θ = [W1 (d×H), b1 (H), W2 (H×c, hidden-major), b2 (c)]
 //
-// A loss pass has two phases.
-//  1. Per sample (lane l: samples l, l + 32, …): the forward pass, the
-//     loss term, and the backward pass to each layer's output, into the
-//     scratch rows of the sample (logits, hidden, delta).
-//  2. Per parameter (lane l: parameters l, l + 32, …): ∂f/∂θ_i is a sum
-//     over samples of (the layer's input) × (the gradient at its output),
-//     added in sample order.
-// Every multiply-add is an explicit FMA and every sum has a fixed order, so
+// Lane l owns samples l, l + 32, … (as in the compact engine): per-lane code
+// runs on lane values V, one lane on the GPU, a SIMD group of lanes on the
+// CPU, so the samples' loops vectorize there. A loss pass has two phases
+// (loss_pass). Every multiply-add is an explicit FMA and every sum has a
+// fixed order (each lane's samples in order, then the warp's butterfly), so
 // the CPU and GPU sides compute the same bits.
 #include <cmath>
 
@@ -37,153 +34,221 @@ struct WideShape {
   IHT_HD int out_biases() const { return h > 0 ? d * h + h + h * c : d * c; }
 };
 
-/// The scratch rows a loss pass works in (sample-major: row k is sample k).
+/// The scratch rows a loss pass works in: a row per unit or class, the
+/// split's samples contiguous along it (stride: the split's padded count).
 template <class T>
 struct WideBuffers {
-  T* hidden;  // (m, h) act(W1ᵀx + b1)
-  T* delta;   // (m, h) act′, then ∂loss_k/∂(W1ᵀx + b1)
-  T* logits;  // (m, c) z, then ∂loss_k/∂z
+  T* hidden;  // (h, stride) act(W1ᵀx + b1)
+  T* delta;   // (h, stride) act′, then ∂loss/∂(W1ᵀx + b1)
+  T* logits;  // (c, stride) z, then e^(z − zmax), then ∂loss/∂z
 };
 
-/// act(v). tanh and the sigmoid from e^(−|·|) (no overflow); ReLU keeps a NaN.
-template <class T>
-IHT_HD T activate(WarpActivation a, T v) {
-  const T size = v < T(0) ? -v : v;
-  if (a == WarpActivation::kRelu) return v < T(0) ? T(0) : v;
+/// act(v) on a lane value. tanh and the sigmoid from e^(−|·|) (no
+/// overflow); ReLU keeps a NaN.
+template <class V>
+IHT_HD V activate(WarpActivation a, V v) {
+  using S = typename LaneBits<V>::Scalar;
+  const V zero{}, one = zero + S(1);
+  const V size = v < S(0) ? zero - v : v;
+  if (a == WarpActivation::kRelu) return v < S(0) ? zero : v;
   if (a == WarpActivation::kTanh) {
-    const T e = exp_nonpositive(T(-2) * size);
-    const T t = (T(1) - e) / (T(1) + e);
-    return v < T(0) ? -t : t;
+    const V e = exp_nonpositive(size * S(-2));
+    const V t = (one - e) / (one + e);
+    return v < S(0) ? zero - t : t;
   }
-  const T e = exp_nonpositive(-size);  // sigmoid
-  return v < T(0) ? e / (T(1) + e) : T(1) / (T(1) + e);
+  const V e = exp_nonpositive(zero - size);  // sigmoid
+  return v < S(0) ? e / (one + e) : one / (one + e);
 }
 
 /// act′ at v, from v and act(v). ReLU's is 0 at 0 (docs/SPEC.md §9).
-template <class T>
-IHT_HD T activation_slope(WarpActivation a, T v, T act) {
-  if (a == WarpActivation::kRelu) return v > T(0) ? T(1) : T(0);
-  if (a == WarpActivation::kTanh) return ScalarLaneBits<T>::fma(-act, act, T(1));
-  return act * (T(1) - act);
+template <class V>
+IHT_HD V activation_slope(WarpActivation a, V v, V act) {
+  using B = LaneBits<V>;
+  using S = typename B::Scalar;
+  const V zero{}, one = zero + S(1);
+  if (a == WarpActivation::kRelu) return v > S(0) ? one : zero;
+  if (a == WarpActivation::kTanh) return B::fma(zero - act, act, one);
+  return act * (one - act);
 }
 
 struct Mlp {
-  /// Sample k forward: the hidden row (and act′ into delta) and the logits row.
-  template <class T>
-  static IHT_HD void forward(const WideShape& sh, const T* theta, const SplitView<T>& data, const WideBuffers<T>& buf,
-                             int k) {
-    using B = ScalarLaneBits<T>;
-    const int d = sh.d, h = sh.h, c = sh.c;
-    T* z = buf.logits + k * c;
-    if (h == 0) {
-      for (int j = 0; j < c; ++j) {
-        T v = theta[d * c + j];
-        for (int f = 0; f < d; ++f) v = B::fma(data.x[f * data.stride + k], theta[f * c + j], v);
-        z[j] = v;
+  /// Units (or classes) a forward tile computes at once: independent chains
+  /// for the core to overlap, few enough to stay in registers.
+  static constexpr int kOutTile = 8;
+  /// The gradient's tile: kRows inputs × kCols outputs, kRows + kCols loads for
+  /// kRows·kCols FMAs per chunk.
+  static constexpr int kRows = 4, kCols = 2;
+
+  /// out_j = bias_j + Σ_i in_i · w[i·ld + j] for j < count, for the lane
+  /// group's samples at k; in_i is row i of `in` (i < rows, samples
+  /// contiguous), out_j is row j of `out`. The sum runs bias first, then i in order.
+  template <class W, class T>
+  static IHT_HD void affine(const W& w, int k, const T* in, int rows, int stride, const T* weights, int ld,
+                            const T* bias, int count, T* out) {
+    using V = typename W::template Vec<T>;
+    using B = LaneBits<V>;
+    for (int j0 = 0; j0 < count; j0 += kOutTile) {
+      V acc[kOutTile];
+      IHT_UNROLL
+      for (int u = 0; u < kOutTile; ++u) acc[u] = V{} + bias[j0 + u < count ? j0 + u : 0];
+      for (int i = 0; i < rows; ++i) {
+        const V x = w.load(in + i * stride + k);
+        const T* wi = weights + i * ld + j0;
+        IHT_UNROLL
+        for (int u = 0; u < kOutTile; ++u) acc[u] = B::fma(x, V{} + wi[j0 + u < count ? u : 0], acc[u]);
       }
-      return;
-    }
-    T* a = buf.hidden + k * h;
-    T* slope = buf.delta + k * h;
-    for (int u = 0; u < h; ++u) {
-      T v = theta[d * h + u];
-      for (int f = 0; f < d; ++f) v = B::fma(data.x[f * data.stride + k], theta[f * h + u], v);
-      a[u] = activate(sh.activation, v);
-      slope[u] = activation_slope(sh.activation, v, a[u]);
-    }
-    const T* w2 = theta + sh.out_weights();
-    for (int j = 0; j < c; ++j) {
-      T v = theta[sh.out_biases() + j];
-      for (int u = 0; u < h; ++u) v = B::fma(a[u], w2[u * c + j], v);
-      z[j] = v;
+      IHT_UNROLL
+      for (int u = 0; u < kOutTile; ++u)
+        if (j0 + u < count) W::store_at(out + (j0 + u) * stride + k, acc[u]);
     }
   }
 
-  /// Phase 2 for parameter i: the sum over samples of input × output gradient.
-  /// The input of a bias is the sample mask (1 for every sample).
-  template <class T>
-  static IHT_HD T parameter_sum(const WideShape& sh, const SplitView<T>& data, const WideBuffers<T>& buf, int i) {
-    using B = ScalarLaneBits<T>;
-    const int d = sh.d, h = sh.h, c = sh.c;
-    const T* in = data.t;  // row 0: the sample mask
-    int in_step = 1;
-    const T* out;
-    int out_step;
+  /// The lane group's samples at k forward: the hidden rows (and act′ into
+  /// delta) and the logits.
+  template <class W, class T>
+  static IHT_HD void forward(const W& w, const WideShape& sh, const T* theta, const SplitView<T>& data,
+                             const WideBuffers<T>& buf, int k) {
+    using V = typename W::template Vec<T>;
+    const int d = sh.d, h = sh.h, c = sh.c, stride = data.stride;
     if (h == 0) {
-      out = buf.logits + (i < d * c ? i % c : i - d * c);
-      out_step = c;
-      if (i < d * c) in = data.x + (i / c) * data.stride;
-    } else if (i < sh.out_weights()) {
-      out = buf.delta + (i < d * h ? i % h : i - d * h);
-      out_step = h;
-      if (i < d * h) in = data.x + (i / h) * data.stride;
-    } else {
-      const int r = i - sh.out_weights();
-      out = buf.logits + (r < h * c ? r % c : r - h * c);
-      out_step = c;
-      if (r < h * c) {
-        in = buf.hidden + r / c;
-        in_step = h;
-      }
+      affine(w, k, data.x, d, stride, theta, c, theta + d * c, c, buf.logits);
+      return;
     }
-    T sum = T(0);
-    for (int k = 0; k < data.count; ++k) sum = B::fma(in[k * in_step], out[k * out_step], sum);
-    return sum;
+    affine(w, k, data.x, d, stride, theta, h, theta + d * h, h, buf.hidden);
+    for (int u = 0; u < h; ++u) {
+      const V pre = w.load(buf.hidden + u * stride + k);
+      const V act = activate(sh.activation, pre);
+      W::store_at(buf.hidden + u * stride + k, act);
+      W::store_at(buf.delta + u * stride + k, activation_slope(sh.activation, pre, act));
+    }
+    affine(w, k, buf.hidden, h, stride, theta + sh.out_weights(), c, theta + sh.out_biases(), c, buf.logits);
+  }
+
+  /// [y = 0] for the lane group's samples at k: the sample mask (targets row
+  /// 0) less the other classes' indicators, exactly 0 or 1.
+  template <class W, class T>
+  static IHT_HD typename W::template Vec<T> class0(const W& w, const SplitView<T>& data, int c, int k) {
+    auto v = w.load(data.t + k);
+    for (int j = 1; j < c; ++j) v = v - w.load(data.t + j * data.stride + k);
+    return v;
+  }
+
+  /// Rows r ≤ rows of `in` (row `rows` is the sample mask: a bias) against
+  /// rows col < cols of `out`: grad[r·cols + col] = Σ_k in_r[k]·out_col[k] / m.
+  /// Lane l sums its samples l, l + 32, … in order, the warp sums the lanes.
+  template <class W, class T>
+  static IHT_HD void gradient_block(const W& w, const SplitView<T>& data, const T* in, int rows, const T* out,
+                                    int cols, T inv_m, T* grad) {
+    using V = typename W::template Vec<T>;
+    using B = LaneBits<V>;
+    const int stride = data.stride, chunks = stride / kWarpWidth;
+    typename W::template Lanes<T> part[kRows * kCols];
+    for (int r0 = 0; r0 <= rows; r0 += kRows)
+      for (int c0 = 0; c0 < cols; c0 += kCols) {
+        const T* row[kRows];
+        const T* col[kCols];
+        IHT_UNROLL
+        for (int a = 0; a < kRows; ++a) {
+          const int r = r0 + a <= rows ? r0 + a : rows;  // past the last: repeat it, unused
+          row[a] = r == rows ? data.t : in + r * stride;
+        }
+        IHT_UNROLL
+        for (int b = 0; b < kCols; ++b) col[b] = out + (c0 + b < cols ? c0 + b : cols - 1) * stride;
+        w.template each_group<T>([&](int first) IHT_LAMBDA {
+          V acc[kRows * kCols];
+          IHT_UNROLL
+          for (int q = 0; q < kRows * kCols; ++q) acc[q] = V{};
+          for (int t = 0; t < chunks; ++t) {
+            const int k = t * kWarpWidth + first;
+            V x[kRows], y[kCols];
+            IHT_UNROLL
+            for (int a = 0; a < kRows; ++a) x[a] = w.load(row[a] + k);
+            IHT_UNROLL
+            for (int b = 0; b < kCols; ++b) y[b] = w.load(col[b] + k);
+            IHT_UNROLL
+            for (int a = 0; a < kRows; ++a)
+              IHT_UNROLL
+              for (int b = 0; b < kCols; ++b) acc[a * kCols + b] = B::fma(x[a], y[b], acc[a * kCols + b]);
+          }
+          IHT_UNROLL
+          for (int q = 0; q < kRows * kCols; ++q) w.store(part[q], first, acc[q]);
+        });
+        for (int a = 0; a < kRows && r0 + a <= rows; ++a)
+          for (int b = 0; b < kCols && c0 + b < cols; ++b)
+            grad[(r0 + a) * cols + c0 + b] = w.sum(part[a * kCols + b]) * inv_m;
+      }
   }
 
   /// f(θ), and with kGrad ∇f(θ) into grad (θ order).
+  ///
+  /// Phase 1, per lane group of samples (lane l: samples l, l + 32, …):
+  /// forward, loss, and the backward pass to each layer's output, into the
+  /// scratch rows (logits: softmax − onehot; delta: ∂loss/∂(W1ᵀx + b1)).
+  /// Padding samples get zero residuals and add nothing.
+  /// Phase 2, per layer: each gradient entry's sum over the samples
+  /// (gradient_block).
   template <bool kGrad, class W, class T>
   static IHT_HD T loss_pass(const W& w, const WideShape& sh, const T* theta, const SplitView<T>& data,
                             const WideBuffers<T>& buf, T* grad) {
-    using B = ScalarLaneBits<T>;
-    const int h = sh.h, c = sh.c;
+    using V = typename W::template Vec<T>;
+    using B = LaneBits<V>;
+    const int h = sh.h, c = sh.c, stride = data.stride, chunks = stride / kWarpWidth;
     typename W::template Lanes<T> loss;
-    w.each([&](int l) {
-      T total = T(0);
-      for (int k = l; k < data.count; k += kWarpWidth) {
-        forward(sh, theta, data, buf, k);
-        T* z = buf.logits + k * c;
-        const int y = data.y[k];
-        T zmax = z[0];
-        for (int j = 1; j < c; ++j) zmax = z[j] > zmax ? z[j] : zmax;
-        T sum = T(0);
-        const T zy = z[y];
-        for (int j = 0; j < c; ++j) {
-          const T e = exp_nonpositive(z[j] - zmax);
-          sum += e;
-          z[j] = e;
+    w.template each_group<T>([&](int first) IHT_LAMBDA {
+      V total{};
+      for (int t = 0; t < chunks; ++t) {
+        const int k = t * kWarpWidth + first;
+        forward(w, sh, theta, data, buf, k);
+        T* z = buf.logits + k;
+        const V valid = w.load(data.t + k);  // 1, or 0 for padding
+        V zmax = w.load(z);
+        for (int j = 1; j < c; ++j) {
+          const V zj = w.load(z + j * stride);
+          zmax = zj > zmax ? zj : zmax;
         }
-        total += (zmax - zy) + log_positive(sum);  // logsumexp(z) − z_y
+        V zy = class0(w, data, c, k) * w.load(z);  // z_y: the one-hot's one term
+        for (int j = 1; j < c; ++j) zy = B::fma(w.load(data.t + j * stride + k), w.load(z + j * stride), zy);
+        V sum{};
+        for (int j = 0; j < c; ++j) {
+          const V e = exp_nonpositive(w.load(z + j * stride) - zmax);
+          sum = sum + e;
+          W::store_at(z + j * stride, e);
+        }
+        const V term = (zmax - zy) + log_positive(sum);  // logsumexp(z) − z_y
+        total = total + (valid != T(0) ? term : V{});
         if constexpr (kGrad) {
-          // softmax − onehot; class 0's is minus the others' sum (their sum is 0),
-          // so with two classes the gradients are exact negatives and their
-          // ties exact (docs/SPEC.md §2), as in the compact engine.
-          const T inv = T(1) / sum;
-          T others = T(0);
+          // softmax − onehot; class 0's is minus the others' sum (their sum is
+          // 0), so with two classes the gradients are exact negatives and
+          // their ties exact (docs/SPEC.md §9), as in the compact engine.
+          const V inv = valid / sum;
+          V others{};
           for (int j = 1; j < c; ++j) {
-            z[j] = B::fma(z[j], inv, j == y ? T(-1) : T(0));
-            others += z[j];
+            const V r = B::fma(w.load(z + j * stride), inv, V{} - w.load(data.t + j * stride + k));
+            others = others + r;
+            W::store_at(z + j * stride, r);
           }
-          z[0] = -others;
-          if (h > 0) {
+          W::store_at(z, V{} - others);
+          if (h > 0) {  // back through W2 and act′
             const T* w2 = theta + sh.out_weights();
-            T* back = buf.delta + k * h;
             for (int u = 0; u < h; ++u) {
-              T g = T(0);
-              for (int j = 0; j < c; ++j) g = B::fma(w2[u * c + j], z[j], g);
-              back[u] *= g;
+              V g{};
+              for (int j = 0; j < c; ++j) g = B::fma(w.load(z + j * stride), V{} + w2[u * c + j], g);
+              W::store_at(buf.delta + u * stride + k, w.load(buf.delta + u * stride + k) * g);
             }
           }
         }
       }
-      loss[l] = total;
+      w.store(loss, first, total);
     });
     const T inv_m = T(1) / static_cast<T>(data.count);
     if constexpr (kGrad) {
       w.sync();  // phase 2 reads every sample's rows
-      w.each([&](int l) {
-        for (int i = l; i < sh.n; i += kWarpWidth) grad[i] = parameter_sum(sh, data, buf, i) * inv_m;
-      });
+      if (h == 0) {
+        gradient_block(w, data, data.x, sh.d, buf.logits, c, inv_m, grad);
+      } else {
+        gradient_block(w, data, data.x, sh.d, buf.delta, h, inv_m, grad);
+        gradient_block(w, data, buf.hidden, h, buf.logits, c, inv_m, grad + sh.out_weights());
+      }
       w.sync();
     }
     return w.sum(loss) * inv_m;
@@ -207,17 +272,27 @@ struct Mlp {
   template <class W, class T>
   static IHT_HD double accuracy(const W& w, const WideShape& sh, const T* theta, const SplitView<T>& data,
                                 const WideBuffers<T>& buf) {
+    using V = typename W::template Vec<T>;
+    const int c = sh.c, stride = data.stride, chunks = stride / kWarpWidth;
     typename W::template Lanes<T> correct;
-    w.each([&](int l) {
-      T right = T(0);
-      for (int k = l; k < data.count; k += kWarpWidth) {
-        forward(sh, theta, data, buf, k);
-        const T* z = buf.logits + k * sh.c;
-        int best = 0;
-        for (int j = 1; j < sh.c; ++j) best = z[j] > z[best] ? j : best;
-        right += best == data.y[k] ? T(1) : T(0);
+    w.template each_group<T>([&](int first) IHT_LAMBDA {
+      V right{};
+      for (int t = 0; t < chunks; ++t) {
+        const int k = t * kWarpWidth + first;
+        forward(w, sh, theta, data, buf, k);
+        const T* z = buf.logits + k;
+        V best_z = w.load(z), best{};
+        for (int j = 1; j < c; ++j) {
+          const V zj = w.load(z + j * stride);
+          const auto better = zj > best_z;
+          best_z = better ? zj : best_z;
+          best = better ? V{} + T(j) : best;
+        }
+        V hit = best == T(0) ? class0(w, data, c, k) : V{};  // [y = best]; 0 for padding
+        for (int j = 1; j < c; ++j) hit = best == T(j) ? w.load(data.t + j * stride + k) : hit;
+        right = right + hit;
       }
-      correct[l] = right;
+      w.store(correct, first, right);
     });
     w.sync();
     return static_cast<double>(w.sum(correct)) / data.count;

@@ -47,9 +47,9 @@ struct WarpScratch {
   T* other;      // (n) a second gradient (the step size's estimate)
   T* kept;       // (n) 1 on the support, else 0
   int* order;    // (n) a random permutation (supports)
-  T* hidden;     // (padded(m_train), H) sample-major: act(W1ᵀx + b1)
-  T* delta;      // (padded(m_train), H): act′, then ∂loss/∂(W1ᵀx + b1)
-  T* logits;     // (padded(m_train), c): z, then ∂loss/∂z
+  T* hidden;     // (H, padded(m_train)): act(W1ᵀx + b1), a row per unit
+  T* delta;      // (H, padded(m_train)): act′, then ∂loss/∂(W1ᵀx + b1)
+  T* logits;     // (c, padded(m_train)): z, then ∂loss/∂z, a row per class
 };
 
 /// The arrays of WarpScratch, in the order they are laid out.

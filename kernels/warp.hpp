@@ -41,6 +41,8 @@
 //                                     V index = W::lane_index<double>(first);
 //   W::load(ptr) / load(x, first)   the group's values at ptr[0 …] / of x:
 //                                     V xi = W::load(data + first);
+//   W::store_at(ptr, v)             writes the group's values to ptr[0 …]:
+//                                     W::store_at(row + first, v);
 //   W::store(x, first, v)           writes the group's lanes of x:
 //                                     W::store(sums, first, W::load(sums, first) + v);
 //   w.load_xor<K>(x, first)         each lane's value of lane (l ^ K); K a

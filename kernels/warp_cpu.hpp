@@ -93,6 +93,12 @@ struct CpuWarpTiled {
     return load(x.v + (first ^ kOffset));
   }
 
+  /// Writes the group's values to at + 0 … kGroup−1.
+  template <class T>
+  static void store_at(T* at, Vec<T> v) {
+    std::memcpy(at, &v, sizeof v);
+  }
+
   /// Writes the group's values into lanes first … first+kGroup−1 of x.
   template <class T>
   static void store(Lanes<T>& x, int first, Vec<T> v) {

@@ -67,6 +67,11 @@ struct GpuWarp {
   }
 
   template <class T>
+  __device__ __forceinline__ static void store_at(T* at, T v) {
+    *at = v;
+  }
+
+  template <class T>
   __device__ __forceinline__ static void store(Lanes<T>& x, int, T v) {
     x.v = v;
   }
