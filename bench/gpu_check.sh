@@ -164,10 +164,17 @@ device() {
   for tool in memcheck racecheck synccheck; do
     step "sanitizer_$tool" 60 "compute-sanitizer --tool $tool --error-exitcode 9 '$ib' $tiny --out '$out/tiny_$tool'"
   done
+  # The wide engine shares θ, ∇f and the sample rows between lanes through memory (w.sync()).
+  local tiny_wide="sweep --backend gpu --hidden 4 --runs 2 --max-steps 10 --monte 2 --sparsity 3,20"
+  for tool in memcheck racecheck synccheck; do
+    step "sanitizer_wide_$tool" 60 "compute-sanitizer --tool $tool --error-exitcode 9 '$ib' $tiny_wide --out '$out/tiny_wide_$tool'"
+  done
 
   # 3. Speed: end to end (above), kernel only with enough runs to fill the device, the peer, a profile.
   needs "$bin/bench/ihtbatch_bench" &&
     step bench 90 "'$bin/bench/ihtbatch_bench' --backend gpu --runs 65536 --steps 2000 --repeats 3"
+  needs "$bin/bench/ihtbatch_bench" &&
+    step bench_wide 60 "'$bin/bench/ihtbatch_bench' --backend gpu --data digits --sparsity 65 --runs 16384 --steps 200 --repeats 3 && '$bin/bench/ihtbatch_bench' --backend gpu --hidden 16 --sparsity 26 --runs 65536 --steps 500 --repeats 3"
   step torch_peer 90 "python3 bench/peers/batched.py --device cuda --runs 65536 --steps 2000 --dtype float64 && python3 bench/peers/batched.py --device cuda --runs 65536 --steps 2000 --dtype float32"
   step compare_ref_f32 90 "'$ib' compare --backend gpu --against reference --runs 100 --precision float32"
   step ncu 120 "ncu --clock-control none --section SpeedOfLight --section Occupancy --section LaunchStats '$ib' sweep --backend gpu --runs 20 --max-steps 200 --out '$out/ncu_sweep'"

@@ -101,7 +101,8 @@ std::vector<RunSpec> plan_sweep(const SweepConfig& c, const Dataset& data) {
 }
 
 std::pair<long, long> shard_runs(long runs, int shard_index, int shard_count) {
-  auto bound = [&](long i) { return static_cast<long>(static_cast<__int128>(i) * runs / shard_count); };
+  __extension__ typedef __int128 wide;  // the product of two longs, exactly
+  auto bound = [&](long i) { return static_cast<long>(static_cast<wide>(i) * runs / shard_count); };
   return {bound(shard_index), bound(shard_index + 1L)};
 }
 
