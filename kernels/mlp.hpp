@@ -78,29 +78,40 @@ struct Mlp {
   /// The gradient's tile: kRows inputs × kCols outputs, kRows + kCols loads for
   /// kRows·kCols FMAs per chunk.
   static constexpr int kRows = 4, kCols = 2;
+  static_assert(kRows == 4 && kCols == 2, "gradient_block names its edge tiles for these");
 
-  /// out_j = bias_j + Σ_i in_i · w[i·ld + j] for j < count, for the lane
-  /// group's samples at k; in_i is row i of `in` (i < rows, samples
-  /// contiguous), out_j is row j of `out`. The sum runs bias first, then i in order.
+  /// out_j = bias_j + Σ_i in_i · w[i·ld + j] for j0 ≤ j < j0 + kWidth, for
+  /// the lane group's samples at k; in_i is row i of `in` (i < rows, samples
+  /// contiguous), out_j row j of `out`. The sum runs bias first, then i in order.
+  template <int kWidth, class W, class T>
+  static IHT_HD void affine_tile(const W& w, int k, const T* in, int rows, int stride, const T* weights, int ld,
+                                 const T* bias, int j0, T* out) {
+    using V = typename W::template Vec<T>;
+    using B = LaneBits<V>;
+    V acc[kWidth];
+    IHT_UNROLL
+    for (int u = 0; u < kWidth; ++u) acc[u] = V{} + bias[j0 + u];
+    for (int i = 0; i < rows; ++i) {
+      const V x = w.load(in + i * stride + k);
+      const T* wi = weights + i * ld + j0;
+      IHT_UNROLL
+      for (int u = 0; u < kWidth; ++u) acc[u] = B::fma(x, V{} + wi[u], acc[u]);
+    }
+    IHT_UNROLL
+    for (int u = 0; u < kWidth; ++u) W::store_at(out + (j0 + u) * stride + k, acc[u]);
+  }
+
+  /// affine_tile over j < count: tiles of kOutTile, then of 4, 2 and 1 (no
+  /// lane of a tile computes a unit that is not there).
   template <class W, class T>
   static IHT_HD void affine(const W& w, int k, const T* in, int rows, int stride, const T* weights, int ld,
                             const T* bias, int count, T* out) {
-    using V = typename W::template Vec<T>;
-    using B = LaneBits<V>;
-    for (int j0 = 0; j0 < count; j0 += kOutTile) {
-      V acc[kOutTile];
-      IHT_UNROLL
-      for (int u = 0; u < kOutTile; ++u) acc[u] = V{} + bias[j0 + u < count ? j0 + u : 0];
-      for (int i = 0; i < rows; ++i) {
-        const V x = w.load(in + i * stride + k);
-        const T* wi = weights + i * ld + j0;
-        IHT_UNROLL
-        for (int u = 0; u < kOutTile; ++u) acc[u] = B::fma(x, V{} + wi[j0 + u < count ? u : 0], acc[u]);
-      }
-      IHT_UNROLL
-      for (int u = 0; u < kOutTile; ++u)
-        if (j0 + u < count) W::store_at(out + (j0 + u) * stride + k, acc[u]);
-    }
+    int j0 = 0;
+    for (; j0 + kOutTile <= count; j0 += kOutTile)
+      affine_tile<kOutTile>(w, k, in, rows, stride, weights, ld, bias, j0, out);
+    if (count - j0 >= 4) affine_tile<4>(w, k, in, rows, stride, weights, ld, bias, j0, out), j0 += 4;
+    if (count - j0 >= 2) affine_tile<2>(w, k, in, rows, stride, weights, ld, bias, j0, out), j0 += 2;
+    if (count - j0 >= 1) affine_tile<1>(w, k, in, rows, stride, weights, ld, bias, j0, out);
   }
 
   /// The lane group's samples at k forward: the hidden rows (and act′ into
@@ -133,50 +144,72 @@ struct Mlp {
     return v;
   }
 
-  /// Rows r ≤ rows of `in` (row `rows` is the sample mask: a bias) against
-  /// rows col < cols of `out`: grad[r·cols + col] = Σ_k in_r[k]·out_col[k] / m.
-  /// Lane l sums its samples l, l + 32, … in order, the warp sums the lanes.
-  template <class W, class T>
-  static IHT_HD void gradient_block(const W& w, const SplitView<T>& data, const T* in, int rows, const T* out,
-                                    int cols, T inv_m, T* grad) {
+  /// Rows r0 … r0 + kR − 1 of `in` (row `rows` is the sample mask: a bias)
+  /// against rows c0 … c0 + kC − 1 of `out`: grad[r·cols + col] =
+  /// Σ_k in_r[k]·out_col[k] / m. Lane l sums its samples l, l + 32, … in
+  /// order, the warp sums the lanes.
+  template <int kR, int kC, class W, class T>
+  static IHT_HD void gradient_tile(const W& w, const SplitView<T>& data, const T* in, int rows, const T* out,
+                                   int cols, int r0, int c0, T inv_m, T* grad) {
     using V = typename W::template Vec<T>;
     using B = LaneBits<V>;
     const int stride = data.stride, chunks = stride / kWarpWidth;
-    typename W::template Lanes<T> part[kRows * kCols];
-    for (int r0 = 0; r0 <= rows; r0 += kRows)
-      for (int c0 = 0; c0 < cols; c0 += kCols) {
-        const T* row[kRows];
-        const T* col[kCols];
+    typename W::template Lanes<T> part[kR * kC];
+    const T* row[kR];
+    const T* col[kC];
+    IHT_UNROLL
+    for (int a = 0; a < kR; ++a) row[a] = r0 + a == rows ? data.t : in + (r0 + a) * stride;
+    IHT_UNROLL
+    for (int b = 0; b < kC; ++b) col[b] = out + (c0 + b) * stride;
+    w.template each_group<T>([&](int first) IHT_LAMBDA {
+      V acc[kR * kC];
+      IHT_UNROLL
+      for (int q = 0; q < kR * kC; ++q) acc[q] = V{};
+      for (int t = 0; t < chunks; ++t) {
+        const int k = t * kWarpWidth + first;
+        V x[kR], y[kC];
         IHT_UNROLL
-        for (int a = 0; a < kRows; ++a) {
-          const int r = r0 + a <= rows ? r0 + a : rows;  // past the last: repeat it, unused
-          row[a] = r == rows ? data.t : in + r * stride;
-        }
+        for (int a = 0; a < kR; ++a) x[a] = w.load(row[a] + k);
         IHT_UNROLL
-        for (int b = 0; b < kCols; ++b) col[b] = out + (c0 + b < cols ? c0 + b : cols - 1) * stride;
-        w.template each_group<T>([&](int first) IHT_LAMBDA {
-          V acc[kRows * kCols];
+        for (int b = 0; b < kC; ++b) y[b] = w.load(col[b] + k);
+        IHT_UNROLL
+        for (int a = 0; a < kR; ++a)
           IHT_UNROLL
-          for (int q = 0; q < kRows * kCols; ++q) acc[q] = V{};
-          for (int t = 0; t < chunks; ++t) {
-            const int k = t * kWarpWidth + first;
-            V x[kRows], y[kCols];
-            IHT_UNROLL
-            for (int a = 0; a < kRows; ++a) x[a] = w.load(row[a] + k);
-            IHT_UNROLL
-            for (int b = 0; b < kCols; ++b) y[b] = w.load(col[b] + k);
-            IHT_UNROLL
-            for (int a = 0; a < kRows; ++a)
-              IHT_UNROLL
-              for (int b = 0; b < kCols; ++b) acc[a * kCols + b] = B::fma(x[a], y[b], acc[a * kCols + b]);
-          }
-          IHT_UNROLL
-          for (int q = 0; q < kRows * kCols; ++q) w.store(part[q], first, acc[q]);
-        });
-        for (int a = 0; a < kRows && r0 + a <= rows; ++a)
-          for (int b = 0; b < kCols && c0 + b < cols; ++b)
-            grad[(r0 + a) * cols + c0 + b] = w.sum(part[a * kCols + b]) * inv_m;
+          for (int b = 0; b < kC; ++b) acc[a * kC + b] = B::fma(x[a], y[b], acc[a * kC + b]);
       }
+      IHT_UNROLL
+      for (int q = 0; q < kR * kC; ++q) w.store(part[q], first, acc[q]);
+    });
+    for (int a = 0; a < kR; ++a)
+      for (int b = 0; b < kC; ++b) grad[(r0 + a) * cols + c0 + b] = w.sum(part[a * kC + b]) * inv_m;
+  }
+
+  /// gradient_tile over rows r ≤ rows and columns col < cols, in tiles of
+  /// kRows × kCols and smaller ones at the edges.
+  template <class W, class T>
+  static IHT_HD void gradient_block(const W& w, const SplitView<T>& data, const T* in, int rows, const T* out,
+                                    int cols, T inv_m, T* grad) {
+    for (int r0 = 0; r0 <= rows;) {
+      const int left = rows + 1 - r0;
+      const int height = left >= kRows ? kRows : left >= 2 ? 2 : 1;
+      for (int c0 = 0; c0 < cols;) {
+        const int width = cols - c0 >= kCols ? kCols : 1;
+        if (height == kRows && width == kCols)
+          gradient_tile<kRows, kCols>(w, data, in, rows, out, cols, r0, c0, inv_m, grad);
+        else if (height == kRows)
+          gradient_tile<kRows, 1>(w, data, in, rows, out, cols, r0, c0, inv_m, grad);
+        else if (height == 2 && width == kCols)
+          gradient_tile<2, kCols>(w, data, in, rows, out, cols, r0, c0, inv_m, grad);
+        else if (height == 2)
+          gradient_tile<2, 1>(w, data, in, rows, out, cols, r0, c0, inv_m, grad);
+        else if (width == kCols)
+          gradient_tile<1, kCols>(w, data, in, rows, out, cols, r0, c0, inv_m, grad);
+        else
+          gradient_tile<1, 1>(w, data, in, rows, out, cols, r0, c0, inv_m, grad);
+        c0 += width;
+      }
+      r0 += height;
+    }
   }
 
   /// f(θ), and with kGrad ∇f(θ) into grad (θ order).
