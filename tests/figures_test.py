@@ -125,6 +125,24 @@ def check_bad_inputs(script, res, tmp):
         expect_bad_input(script, garbage, "runs.csv with a non-numeric value")
 
 
+def check_wide(binary, script, tmp):
+    """A hidden-layer network (n = 67): θ* in theta.npy, the support drawn as
+    a heat map per weight matrix; a damaged theta.npy is bad input."""
+    res = os.path.join(tmp, "wide")
+    rc, _, err = run([binary, "sweep", "--hidden", "8", "--sparsity", "3,20", "--runs", "4",
+                      "--max-steps", "50", "--monte", "5", "--out", res])
+    if not check(rc == 0, f"wide sweep exited {rc}: {err.strip()[-500:]}"):
+        return
+    check(os.path.isfile(os.path.join(res, "theta.npy")), "wide sweep: no theta.npy")
+    rc, _, err = run([sys.executable, script, res])
+    if not check(rc == 0, f"figures.py on a wide sweep exited {rc}: {err.strip()[-1000:]}"):
+        return
+    check_png(os.path.join(res, "figures", "support_frequency.png"))
+    with open(os.path.join(res, "theta.npy"), "r+b") as f:
+        f.truncate(200)
+    expect_bad_input(script, res, "a truncated theta.npy")
+
+
 def main():
     if len(sys.argv) != 3:
         print("usage: figures_test.py IHTBATCH_BINARY SCRIPT_PATH")
@@ -136,6 +154,7 @@ def main():
         if make_results(binary, res):
             check_outputs(script, res)
             check_bad_inputs(script, res, tmp)
+        check_wide(binary, script, tmp)
     except subprocess.TimeoutExpired as exc:
         check(False, f"timed out after {TIMEOUT_S} s: {exc.cmd}")
     finally:
