@@ -135,6 +135,42 @@ struct Mlp {
     affine(w, k, buf.hidden, h, stride, theta + sh.out_weights(), c, theta + sh.out_biases(), c, buf.logits);
   }
 
+  /// delta_u ← act′_u · Σ_j W2[u][j]·r_j (j in order) for u0 ≤ u < u0 + kWidth.
+  template <int kWidth, class W, class T>
+  static IHT_HD void back_tile(const W& w, const WideShape& sh, const T* w2, const WideBuffers<T>& buf, int stride,
+                               int k, int u0) {
+    using V = typename W::template Vec<T>;
+    using B = LaneBits<V>;
+    const int c = sh.c;
+    V g[kWidth];
+    IHT_UNROLL
+    for (int u = 0; u < kWidth; ++u) g[u] = V{};
+    for (int j = 0; j < c; ++j) {
+      const V r = w.load(buf.logits + j * stride + k);
+      IHT_UNROLL
+      for (int u = 0; u < kWidth; ++u) g[u] = B::fma(r, V{} + w2[(u0 + u) * c + j], g[u]);
+    }
+    IHT_UNROLL
+    for (int u = 0; u < kWidth; ++u) {
+      T* slot = buf.delta + (u0 + u) * stride + k;
+      W::store_at(slot, w.load(slot) * g[u]);
+    }
+  }
+
+  /// The residuals back through W2 and act′ into delta, for the lane group's
+  /// samples at k: back_tile over every hidden unit.
+  template <class W, class T>
+  static IHT_HD void back_through_output(const W& w, const WideShape& sh, const T* theta, const WideBuffers<T>& buf,
+                                         int stride, int k) {
+    const T* w2 = theta + sh.out_weights();
+    const int h = sh.h;
+    int u0 = 0;
+    for (; u0 + kOutTile <= h; u0 += kOutTile) back_tile<kOutTile>(w, sh, w2, buf, stride, k, u0);
+    if (h - u0 >= 4) back_tile<4>(w, sh, w2, buf, stride, k, u0), u0 += 4;
+    if (h - u0 >= 2) back_tile<2>(w, sh, w2, buf, stride, k, u0), u0 += 2;
+    if (h - u0 >= 1) back_tile<1>(w, sh, w2, buf, stride, k, u0);
+  }
+
   /// [y = 0] for the lane group's samples at k: the sample mask (targets row
   /// 0) less the other classes' indicators, exactly 0 or 1.
   template <class W, class T>
@@ -261,14 +297,7 @@ struct Mlp {
             W::store_at(z + j * stride, r);
           }
           W::store_at(z, V{} - others);
-          if (h > 0) {  // back through W2 and act′
-            const T* w2 = theta + sh.out_weights();
-            for (int u = 0; u < h; ++u) {
-              V g{};
-              for (int j = 0; j < c; ++j) g = B::fma(w.load(z + j * stride), V{} + w2[u * c + j], g);
-              W::store_at(buf.delta + u * stride + k, w.load(buf.delta + u * stride + k) * g);
-            }
-          }
+          if (h > 0) back_through_output(w, sh, theta, buf, stride, k);
         }
       }
       w.store(loss, first, total);

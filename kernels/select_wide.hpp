@@ -72,14 +72,21 @@ IHT_HD void hard_threshold_wide(const W& w, int n, const T* v, int s, T* out, T*
   using UInt = typename FloatFormat<T>::UInt;
   if (!(hint && is_top_set_wide(w, n, v, s, kept))) {
     // The s-th largest key: the largest t with at least s keys ≥ t, bit by bit
-    // from the top (the sign bit of a magnitude is 0).
+    // from the top (the sign bit of a magnitude is 0). A candidate with
+    // exactly s keys at or above it lies between the s-th and the (s+1)-th:
+    // those s are the top set, with no tie to break (most selections end
+    // there, after a dozen or two of the 63 bits).
     UInt t = 0;
-    for (int bit = static_cast<int>(sizeof(UInt) * 8) - 2; bit >= 0; --bit) {
+    bool split = false;
+    for (int bit = static_cast<int>(sizeof(UInt) * 8) - 2; bit >= 0 && !split; --bit) {
       const UInt candidate = t | (UInt(1) << bit);
-      if (count_keys<false>(w, n, v, candidate) >= s) t = candidate;
+      const int at_least = count_keys<false>(w, n, v, candidate);
+      if (at_least >= s) t = candidate;
+      split = at_least == s;
     }
-    // Every key above t is kept; of those equal to t, the first s − above by index.
-    int remaining = s - count_keys<true>(w, n, v, t);
+    // Every key above t is kept (at or above it, when split); of those equal
+    // to t, the first s − above by index.
+    int remaining = split ? 0 : s - count_keys<true>(w, n, v, t);
     typename W::template Lanes<T> tied;
     for (int base = 0; base < n; base += kWarpWidth) {
       w.each([&](int l) { tied[l] = base + l < n && magnitude_key(v[base + l]) == t ? T(1) : T(0); });
@@ -88,7 +95,7 @@ IHT_HD void hard_threshold_wide(const W& w, int n, const T* v, int s, T* out, T*
         const int i = base + l;
         if (i >= n) return;
         const auto key = magnitude_key(v[i]);
-        const bool tie_kept = ((ties >> l) & 1u) && popcount32(ties & ((1u << l) - 1u)) < remaining;
+        const bool tie_kept = ((ties >> l) & 1u) && (split || popcount32(ties & ((1u << l) - 1u)) < remaining);
         kept[i] = key > t || tie_kept ? T(1) : T(0);
       });
       const int taken = popcount32(ties);
