@@ -79,6 +79,23 @@ IHT_HD FinalMetrics final_metrics(const W& w, const Shape& shape, const T* theta
   return m;
 }
 
+/// A run's result as lane 0 writes it (both engines).
+IHT_HD void write_result(WarpResult* out, double lipschitz, double gamma, double train_loss, const FinalMetrics& m,
+                         long long steps, long long settled_at, StopReason stop) {
+  out->lipschitz = lipschitz;
+  out->step_size = gamma;
+  out->train_loss = train_loss;
+  out->train_acc = m.train_acc;
+  out->test_loss = m.test_loss;
+  out->test_acc = m.test_acc;
+  out->ht_margin = m.ht_margin;
+  out->ht_stable = m.ht_margin >= 0;
+  out->grad_support_inf = m.grad_support_inf;
+  out->steps = steps;
+  out->settled_at = settled_at;
+  out->stop = stop;
+}
+
 /// The whole run. Lane 0 writes *out and θ* into theta_out (n doubles).
 template <class Model, class Update, class W, class T, class Shape>
 IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const WarpRunSpec& run,
@@ -118,18 +135,7 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
 
   const FinalMetrics m = final_metrics<Model>(w, shape, theta, grad, gamma, train, test);
   w.single([&] {
-    out->lipschitz = lipschitz;
-    out->step_size = gamma;
-    out->train_loss = train_loss;
-    out->train_acc = m.train_acc;
-    out->test_loss = m.test_loss;
-    out->test_acc = m.test_acc;
-    out->ht_margin = m.ht_margin;
-    out->ht_stable = m.ht_margin >= 0;
-    out->grad_support_inf = m.grad_support_inf;
-    out->steps = k;
-    out->settled_at = settled_at;
-    out->stop = stop;
+    write_result(out, lipschitz, gamma, train_loss, m, k, settled_at, stop);
     IHT_UNROLL
     for (int i = 0; i < kMaxParams; ++i)  // whole, so θ stays in registers on the GPU
       if (i < n) theta_out[i] = static_cast<double>(theta[i]);

@@ -160,20 +160,7 @@ IHT_HD void wide_run(const W& w, const WideShape& sh, const WarpProblem& p, cons
   const double min_kept = -static_cast<double>(w.max(lanes_a)), max_out = static_cast<double>(w.max(lanes_b));
   m.ht_margin = max_out >= 0 ? min_kept - static_cast<double>(gamma) * max_out : INFINITY;  // −1: nothing outside
   m.grad_support_inf = static_cast<double>(w.max(lanes_c));
-  w.single([&] {
-    out->lipschitz = lipschitz;
-    out->step_size = gamma;
-    out->train_loss = train_loss;
-    out->train_acc = m.train_acc;
-    out->test_loss = m.test_loss;
-    out->test_acc = m.test_acc;
-    out->ht_margin = m.ht_margin;
-    out->ht_stable = m.ht_margin >= 0;
-    out->grad_support_inf = m.grad_support_inf;
-    out->steps = k;
-    out->settled_at = settled_at;
-    out->stop = stop;
-  });
+  w.single([&] { write_result(out, lipschitz, gamma, train_loss, m, k, settled_at, stop); });
   w.each([&](int l) {
     for (int i = l; i < n; i += kWarpWidth) theta_out[i] = static_cast<double>(scr.theta[i]);
   });
