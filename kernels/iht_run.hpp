@@ -74,7 +74,8 @@ IHT_HD FinalMetrics final_metrics(const W& w, const Shape& shape, const T* theta
       max_out = g > max_out ? g : max_out;
     }
   }
-  m.ht_margin = any_out ? min_kept - static_cast<double>(gamma) * max_out : INFINITY;
+  // The FMA named: GCC (with FMA) and nvcc fuse it so; a build without FMA would not.
+  m.ht_margin = any_out ? ScalarLaneBits<double>::fma(-static_cast<double>(gamma), max_out, min_kept) : INFINITY;
   m.grad_support_inf = max_in;
   return m;
 }

@@ -43,8 +43,7 @@ struct IhtUpdate {
     // θ − γ∇f as the compact engine computes it (GCC and nvcc fuse it into this FMA).
     w.each([&](int l) {
       for (int i = l; i < n; i += kWarpWidth) next[i] = ScalarLaneBits<T>::fma(-gamma, grad[i], theta[i]);
-    });
-    w.sync();
+    });  // read by the lane that wrote it: the selection ends with w.sync(), and the caller's move too
     if (s < n) hard_threshold_wide(w, n, next, s, next, kept, true);  // H_n is the identity
   }
 };

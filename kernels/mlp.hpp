@@ -8,9 +8,15 @@
 // Lane l owns samples l, l + 32, … (as in the compact engine): per-lane code
 // runs on lane values V, one lane on the GPU, a SIMD group of lanes on the
 // CPU, so the samples' loops vectorize there. A loss pass has two phases
-// (loss_pass). Every multiply-add is an explicit FMA and every sum has a
+// (loss_pass). Every multiply-add here is an explicit FMA and every sum has a
 // fixed order (each lane's samples in order, then the warp's butterfly), so
-// the CPU and GPU sides compute the same bits.
+// the CPU and GPU sides compute the same bits. (exp and log, fast_math.hpp,
+// rely on GCC and nvcc fusing their a·b + c alike: see there.)
+//
+// Memory between lanes: each lane reads and writes only its own samples'
+// columns of the scratch rows, so the passes need no barrier for them; θ and
+// ∇f, read by every lane, are ordered by the callers' w.sync() (wide_run.hpp)
+// and by w.single here.
 #include <cmath>
 
 #include "common.hpp"
@@ -216,8 +222,13 @@ struct Mlp {
       IHT_UNROLL
       for (int q = 0; q < kR * kC; ++q) w.store(part[q], first, acc[q]);
     });
-    for (int a = 0; a < kR; ++a)
-      for (int b = 0; b < kC; ++b) grad[(r0 + a) * cols + c0 + b] = w.sum(part[a * kC + b]) * inv_m;
+    T sums[kR * kC];  // the same in every lane
+    IHT_UNROLL
+    for (int q = 0; q < kR * kC; ++q) sums[q] = w.sum(part[q]) * inv_m;
+    w.single([&] {  // one lane writes them
+      for (int a = 0; a < kR; ++a)
+        for (int b = 0; b < kC; ++b) grad[(r0 + a) * cols + c0 + b] = sums[a * kC + b];
+    });
   }
 
   /// gradient_tile over rows r ≤ rows and columns col < cols, in tiles of
@@ -304,14 +315,14 @@ struct Mlp {
     });
     const T inv_m = T(1) / static_cast<T>(data.count);
     if constexpr (kGrad) {
-      w.sync();  // phase 2 reads every sample's rows
+      // Phase 2 reads only the lane's own samples' rows, as phase 1 wrote
+      // them: no barrier between. (Its w.single orders the grad writes.)
       if (h == 0) {
         gradient_block(w, data, data.x, sh.d, buf.logits, c, inv_m, grad);
       } else {
         gradient_block(w, data, data.x, sh.d, buf.delta, h, inv_m, grad);
         gradient_block(w, data, buf.hidden, h, buf.logits, c, inv_m, grad + sh.out_weights());
       }
-      w.sync();
     }
     return w.sum(loss) * inv_m;
   }
@@ -325,9 +336,7 @@ struct Mlp {
   template <class W, class T>
   static IHT_HD T loss(const W& w, const WideShape& sh, const T* theta, const SplitView<T>& data,
                        const WideBuffers<T>& buf) {
-    const T f = loss_pass<false>(w, sh, theta, data, buf, static_cast<T*>(nullptr));
-    w.sync();  // the next pass rewrites these rows
-    return f;
+    return loss_pass<false>(w, sh, theta, data, buf, static_cast<T*>(nullptr));
   }
 
   /// Fraction of the split classified right: argmax of z, ties to the smaller class.
@@ -356,7 +365,6 @@ struct Mlp {
       }
       w.store(correct, first, right);
     });
-    w.sync();
     return static_cast<double>(w.sum(correct)) / data.count;
   }
 

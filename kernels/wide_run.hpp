@@ -4,6 +4,11 @@
 // same steps as iht_run.hpp, with θ, ∇f and the step in the warp's scratch
 // and every loop over parameters split across the lanes (lane l: entries
 // l, l + 32, …). Written once over the warp contract for CPU and GPU.
+//
+// Memory between lanes (the GPU's lanes run apart): an array a lane writes
+// entry by entry and every lane then reads (θ, θ̃ after a selection) is
+// followed by w.sync(); what one lane writes for all (w.single) is ordered
+// by w.single itself; the rest is read only by the lane that wrote it.
 #include <cmath>
 #include <cstdint>
 
@@ -29,14 +34,14 @@ IHT_HD void sparse_uniform_wide(const W& w, const WideShape& sh, int s, uint64_t
     for (int i = l; i < n; i += kWarpWidth) {
       const double u = uniform01(value_seed, values, substream, static_cast<uint32_t>(i));
       theta[i] = static_cast<T>(symmetric(u, Model::init_bound(sh, i)));
-      kept[i] = T(1);
+      if (s >= n) kept[i] = T(1);
     }
   });
   if (s >= n) {
     w.sync();
     return;
   }
-  w.single([&] {
+  w.single([&] {  // kept is lane 0's alone here: no lane wrote it above
     random_permutation(support_seed, support, substream, order, n, s);
     for (int i = 0; i < n; ++i) kept[i] = T(0);
     for (int k = 0; k < s; ++k) kept[order[k]] = T(1);
@@ -74,7 +79,6 @@ IHT_HD T estimate_lipschitz_wide(const W& w, const WideShape& sh, const WarpProb
         scr.next[i] = B::fma(delta, static_cast<T>(standard_normal(init_seed, Stream::kMonteNormal, sub, i)),
                              scr.theta[i]);
     });
-    w.sync();
     hard_threshold_wide(w, n, scr.next, s, scr.next, scr.kept, true);  // θʲ's support: the move seldom changes it
     Model::loss_and_grad(w, sh, scr.next, train, buf, scr.grad);
     Model::loss_and_grad(w, sh, scr.theta, train, buf, scr.other);
@@ -98,8 +102,7 @@ template <class Model, class Update, class W, class T>
 IHT_HD void wide_run(const W& w, const WideShape& sh, const WarpProblem& p, const WarpRunSpec& run,
                      const WarpScratch<T>& scr, WarpResult* out, double* theta_out) {
   const int n = sh.n, s = run.sparsity;
-  prepare_split(w, p, run.data_seed, scr);
-  w.sync();  // the gradient's phase 2 reads every lane's samples
+  prepare_split(w, p, run.data_seed, scr);  // each lane's own samples, as the loss passes read them
   const SplitView<T> train = train_view(p, scr), test = test_view(p, scr);
   const WideBuffers<T> buf{scr.hidden, scr.delta, scr.logits};
 
@@ -158,7 +161,8 @@ IHT_HD void wide_run(const W& w, const WideShape& sh, const WarpProblem& p, cons
     lanes_c[l] = max_in;
   });
   const double min_kept = -static_cast<double>(w.max(lanes_a)), max_out = static_cast<double>(w.max(lanes_b));
-  m.ht_margin = max_out >= 0 ? min_kept - static_cast<double>(gamma) * max_out : INFINITY;  // −1: nothing outside
+  // −1: nothing outside. The FMA named: GCC (with FMA) and nvcc fuse it so.
+  m.ht_margin = max_out >= 0 ? ScalarLaneBits<double>::fma(-static_cast<double>(gamma), max_out, min_kept) : INFINITY;
   m.grad_support_inf = static_cast<double>(w.max(lanes_c));
   w.single([&] { write_result(out, lipschitz, gamma, train_loss, m, k, settled_at, stop); });
   w.each([&](int l) {

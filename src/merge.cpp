@@ -137,8 +137,12 @@ Shard read_shard(const std::string& dir) {
     shard.runs.push_back(parse_row(fields, where));
   }
   const auto names_path = std::filesystem::path(dir) / "param_names.txt";
-  if (shard.param_names.empty() && std::filesystem::exists(names_path)) {
+  if (shard.param_names.empty()) {  // θ in theta.npy (above 64 parameters): both files must be there
     std::ifstream names(names_path);
+    if (!names)
+      throw InputError(dir + ": runs.csv has no θ columns and " + names_path.string() +
+                       " cannot be read (a shard of a network above 64 parameters keeps θ in theta.npy and its "
+                       "names there)");
     for (std::string name; std::getline(names, name);) shard.param_names.push_back(name);
     if (shard.param_names.empty()) throw InputError(names_path.string() + ": empty");
     shard.theta_in_npy = true;
@@ -176,9 +180,11 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   if (count < 1 || count > runs_per_level) throw InputError(first.dir + "/meta.json: a shard count of " + std::to_string(count));
   std::vector<int> seen(static_cast<size_t>(count), 0);
   for (const auto& s : shards) {
-    if (digest.empty() || digest_of(s) != digest || s.param_names != first.param_names ||
-        s.theta_in_npy != first.theta_in_npy)
+    if (digest.empty() || digest_of(s) != digest)
       throw InputError(s.dir + ": a shard of another configuration than " + first.dir + " (config_digest differs)");
+    if (s.param_names != first.param_names || s.theta_in_npy != first.theta_in_npy)
+      throw InputError(s.dir + ": its parameters (names, or θ in runs.csv against theta.npy) differ from " +
+                       first.dir + "'s");
     const long index = shard_field(s, "index", 0), of = shard_field(s, "count", 1);
     if (of != count) throw InputError(s.dir + ": a shard of " + std::to_string(of) + ", not " + std::to_string(count));
     if (index < 0 || index >= count) throw InputError(s.dir + "/meta.json: shard index " + std::to_string(index) + " of " + std::to_string(count));
@@ -222,6 +228,9 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   meta["runs_per_s"] = nullptr;
   meta["run_steps_per_s"] = nullptr;
   meta["merged_from"] = shard_dirs;
+  std::error_code stale;  // an earlier merge's, of another width, would describe other runs
+  std::filesystem::remove(std::filesystem::path(out) / "theta.npy", stale);
+  std::filesystem::remove(std::filesystem::path(out) / "param_names.txt", stale);
   if (first.theta_in_npy) {
     std::string list;
     for (const auto& name : first.param_names) list += name + "\n";

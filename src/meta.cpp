@@ -25,8 +25,12 @@ std::string meta_json(const SweepConfig& c, const Dataset& data, const SweepReco
                {"features", data.features},  {"classes", data.classes},
                {"parameters", net.parameters()}, {"train", data.train_size()},
                {"test", data.test_size()}};
-  j["network"] = {{"inputs", net.inputs}, {"hidden", net.hidden}, {"classes", net.classes}, {"parameters", net.parameters()}};
-  if (net.hidden > 0) j["network"]["activation"] = to_string(net.activation);
+  if (net.hidden > 0)  // absent for the one-layer network: meta.json as before (docs/SPEC.md Part II)
+    j["network"] = {{"inputs", net.inputs},
+                    {"hidden", net.hidden},
+                    {"activation", to_string(net.activation)},
+                    {"classes", net.classes},
+                    {"parameters", net.parameters()}};
   j["sparsity"] = c.sparsities;
   j["runs"] = c.runs;
   if (c.shard_count > 1) j["shard"] = {{"index", c.shard_index}, {"count", c.shard_count}};

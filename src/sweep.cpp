@@ -48,8 +48,12 @@ std::vector<int> parse_sparsity_list(const std::string& text, int parameters) {
       if (parameters <= 0) throw bad("a percentage needs the network's size");
       const std::string p = item.substr(0, item.size() - 1);
       const int percent = number(p);
-      if (percent < 1 || percent > 100) throw bad("'" + item + "' is not a percentage in 1%..100%");
-      levels.insert(percent_of(percent, parameters));
+      if (percent < 1 || percent > 99) throw bad("'" + item + "' is not a percentage in 1%..99%");
+      const int level = percent_of(percent, parameters);
+      if (level >= parameters)
+        throw bad("'" + item + "' of n = " + std::to_string(parameters) + " rounds to " + std::to_string(level) +
+                  ", the dense level (it comes with --dense)");
+      levels.insert(level);
       continue;
     }
     const auto dash = item.find('-');

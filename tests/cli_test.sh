@@ -38,6 +38,7 @@ expect 2 "n = 1027" -- run --backend reference --hidden 128 --sparsity 3 --run 0
 expect 2 "--activation 'softplus'" -- sweep --hidden 4 --activation softplus --runs 1 --out "$tmp/o"
 expect 2 "--hidden" -- sweep --hidden -1 --runs 1 --out "$tmp/o"
 expect 2 "not a percentage" -- sweep --sparsity 150% --runs 1 --out "$tmp/o"
+expect 2 "the dense level" -- sweep --sparsity 98% --runs 1 --out "$tmp/o"
 expect 2 "" -- run --sparsity 3 --data-seed 1
 expect 2 "" -- nosuchcommand
 expect 0 "6435" -- supports

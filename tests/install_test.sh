@@ -15,6 +15,8 @@ check "cmake --install" cmake --install "$build" --prefix "$tmp/prefix"
 check "installed binary" test -x "$tmp/prefix/bin/ihtbatch"
 check "installed figures.py" test -x "$tmp/prefix/share/ihtbatch/figures.py"
 check "installed SPEC" test -f "$tmp/prefix/share/doc/ihtbatch/SPEC.md"
+check "installed data sources and licences" grep -q "CC BY 4.0" "$tmp/prefix/share/doc/ihtbatch/data/README.md"
+check "installed submit.sh finds the installed program" grep -q "bin/ihtbatch" "$tmp/prefix/share/ihtbatch/slurm/submit.sh"
 mkdir -p "$tmp/elsewhere"
 for data in iris wine breast-cancer digits; do
   check "installed ihtbatch runs --data $data from another directory" \

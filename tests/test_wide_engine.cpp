@@ -175,7 +175,8 @@ TEST(Network, DefaultLevelsAndPercentages) {
   EXPECT_EQ(parse_sparsity_list("1%", 15), (std::vector<int>{1}));  // at least 1
   EXPECT_THROW(parse_sparsity_list("5%"), InputError);            // no n to take it of
   EXPECT_THROW(parse_sparsity_list("0%", 650), InputError);
-  EXPECT_THROW(parse_sparsity_list("101%", 650), InputError);
+  EXPECT_THROW(parse_sparsity_list("100%", 650), InputError);
+  EXPECT_THROW(parse_sparsity_list("97%", 15), InputError);  // 14.55 rounds to 15 = n: dense
 }
 
 TEST(ShippedData, EveryDatasetLoadsWithItsPublishedShape) {

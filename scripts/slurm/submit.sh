@@ -8,7 +8,10 @@ set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 N OUT_DIR [sweep flags...]" >&2; exit 2; }
 shards=$1 out=$2; shift 2
 here=$(cd "$(dirname "$0")" && pwd)
-bin=$(realpath "${IHTBATCH:-$here/../../build/ihtbatch}")  # the jobs run in OUT_DIR
+# The program: $IHTBATCH, else the build tree's (in the repository), else the installed one (cmake --install).
+default=$here/../../build/ihtbatch
+[ -x "$default" ] || default=$here/../../../bin/ihtbatch
+bin=$(realpath "${IHTBATCH:-$default}")  # the jobs run in OUT_DIR
 mkdir -p "$out"
 export IHTBATCH=$bin IHTBATCH_OUT=$(cd "$out" && pwd)
 IHTBATCH_ARGS=$(printf '%q ' "$@")  # quoted, so paths with spaces survive

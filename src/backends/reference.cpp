@@ -92,7 +92,7 @@ std::vector<Layer> layers_of(const Problem& p) {
 double activate(Activation a, double v) {
   switch (a) {
     case Activation::kTanh: return std::tanh(v);
-    case Activation::kRelu: return v > 0 ? v : 0.0;
+    case Activation::kRelu: return v < 0 ? 0.0 : v;  // a NaN stays NaN (docs/SPEC.md §9)
     case Activation::kSigmoid: return 1.0 / (1.0 + std::exp(-v));
   }
   return v;

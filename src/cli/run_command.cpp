@@ -1,4 +1,5 @@
 // `ihtbatch run`: one run in detail, human-readable or --json.
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -57,8 +58,11 @@ void print_json(const RunResult& r, const RunDetail& d, const ExperimentConfig& 
   j["backend"] = backend;
   j["config"] = {{"max_steps", c.max_steps}, {"tol", c.tol}, {"n_monte", c.n_monte},
                  {"step_size", c.step_size > 0 ? nlohmann::ordered_json(c.step_size) : nlohmann::ordered_json("monte_carlo")},
-                 {"precision", to_string(c.precision)}, {"data", data.path},
-                 {"hidden", c.hidden}, {"activation", to_string(c.activation)}};
+                 {"precision", to_string(c.precision)}, {"data", data.path}};
+  if (c.hidden > 0) {  // absent for the one-layer network: the output as before
+    j["config"]["hidden"] = c.hidden;
+    j["config"]["activation"] = to_string(c.activation);
+  }
   j["param_names"] = network_of(data, c).parameter_names();
   j["train_indices"] = d.train_indices;
   j["test_indices"] = d.test_indices;
@@ -94,10 +98,13 @@ void print_text(const RunResult& r, const RunDetail& d, const Network& net, cons
   std::cout << "HT-stable: " << (r.ht_stable ? "yes" : "no") << "   margin " << r.ht_margin
             << "   max |grad| on support " << r.grad_support_inf << "\n\n";
   const auto names = net.parameter_names();
-  std::cout << std::setw(8) << "param" << std::setw(18) << "theta0" << std::setw(18) << "theta*"
+  size_t longest = 5;
+  for (const auto& name : names) longest = std::max(longest, name.size());
+  const int width = static_cast<int>(longest) + 1;  // 6 for the paper's names, as before
+  std::cout << std::setw(width) << "param" << std::setw(18) << "theta0" << std::setw(18) << "theta*"
             << std::setw(18) << "grad f(theta*)" << "\n";
   for (size_t i = 0; i < names.size(); ++i)
-    std::cout << std::setw(8) << names[i] << std::setw(18) << d.theta0[i] << std::setw(18) << r.theta[i]
+    std::cout << std::setw(width) << names[i] << std::setw(18) << d.theta0[i] << std::setw(18) << r.theta[i]
               << std::setw(18) << d.grad[i] << "\n";
 }
 
