@@ -78,67 +78,101 @@ IHT_HD V activation_slope(WarpActivation a, V v, V act) {
 }
 
 struct Mlp {
-  /// Units (or classes) a forward tile computes at once: independent chains
-  /// for the core to overlap, few enough to stay in registers.
-  static constexpr int kOutTile = 8;
   /// The gradient's tile: kRows inputs × kCols outputs, kRows + kCols loads for
   /// kRows·kCols FMAs per chunk.
   static constexpr int kRows = 4, kCols = 2;
   static_assert(kRows == 4 && kCols == 2, "gradient_block names its edge tiles for these");
 
+  /// Chunks of 32 samples the forward pass takes at once: on the CPU two,
+  /// so each weight loaded feeds two lane groups' FMAs (and a narrow tile
+  /// still has chains to overlap); on the GPU one, its values in registers.
+  /// Each sample's sums are the same either way.
+  template <class W, class T>
+  static constexpr int kForwardChunks = W::template kGroup<T> > 1 ? 2 : 1;
+
   /// out_j = bias_j + Σ_i in_i · w[i·ld + j] for j0 ≤ j < j0 + kWidth, for
-  /// the lane group's samples at k; in_i is row i of `in` (i < rows, samples
-  /// contiguous), out_j row j of `out`. The sum runs bias first, then i in order.
-  template <int kWidth, class W, class T>
+  /// the lane group's samples at k + 32·q, q < kChunks; in_i is row i of
+  /// `in` (i < rows, samples contiguous), out_j row j of `out`. The sum runs
+  /// bias first, then i in order.
+  template <int kWidth, int kChunks, class W, class T>
   static IHT_HD void affine_tile(const W& w, int k, const T* in, int rows, int stride, const T* weights, int ld,
                                  const T* bias, int j0, T* out) {
     using V = typename W::template Vec<T>;
     using B = LaneBits<V>;
-    V acc[kWidth];
+    V acc[kChunks][kWidth];
     IHT_UNROLL
-    for (int u = 0; u < kWidth; ++u) acc[u] = V{} + bias[j0 + u];
+    for (int q = 0; q < kChunks; ++q)
+      IHT_UNROLL
+      for (int u = 0; u < kWidth; ++u) acc[q][u] = V{} + bias[j0 + u];
     for (int i = 0; i < rows; ++i) {
-      const V x = w.load(in + i * stride + k);
+      V x[kChunks];
+      IHT_UNROLL
+      for (int q = 0; q < kChunks; ++q) x[q] = w.load(in + i * stride + k + q * kWarpWidth);
       const T* wi = weights + i * ld + j0;
       IHT_UNROLL
-      for (int u = 0; u < kWidth; ++u) acc[u] = B::fma(x, V{} + wi[u], acc[u]);
+      for (int u = 0; u < kWidth; ++u) {
+        const V wu = V{} + wi[u];
+        IHT_UNROLL
+        for (int q = 0; q < kChunks; ++q) acc[q][u] = B::fma(x[q], wu, acc[q][u]);
+      }
     }
     IHT_UNROLL
-    for (int u = 0; u < kWidth; ++u) W::store_at(out + (j0 + u) * stride + k, acc[u]);
+    for (int q = 0; q < kChunks; ++q)
+      IHT_UNROLL
+      for (int u = 0; u < kWidth; ++u) W::store_at(out + (j0 + u) * stride + k + q * kWarpWidth, acc[q][u]);
   }
 
-  /// affine_tile over j < count: tiles of kOutTile, then of 4, 2 and 1 (no
-  /// lane of a tile computes a unit that is not there).
-  template <class W, class T>
+  /// affine_tile over j < count: tiles of 8 accumulators (4 units × 2 chunks
+  /// on the CPU, 8 units on the GPU), then narrower ones (no lane of a tile
+  /// computes a unit that is not there).
+  template <int kChunks, class W, class T>
   static IHT_HD void affine(const W& w, int k, const T* in, int rows, int stride, const T* weights, int ld,
                             const T* bias, int count, T* out) {
+    constexpr int kWide = 8 / kChunks;
     int j0 = 0;
-    for (; j0 + kOutTile <= count; j0 += kOutTile)
-      affine_tile<kOutTile>(w, k, in, rows, stride, weights, ld, bias, j0, out);
-    if (count - j0 >= 4) affine_tile<4>(w, k, in, rows, stride, weights, ld, bias, j0, out), j0 += 4;
-    if (count - j0 >= 2) affine_tile<2>(w, k, in, rows, stride, weights, ld, bias, j0, out), j0 += 2;
-    if (count - j0 >= 1) affine_tile<1>(w, k, in, rows, stride, weights, ld, bias, j0, out);
+    for (; j0 + kWide <= count; j0 += kWide)
+      affine_tile<kWide, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out);
+    if (kWide > 4 && count - j0 >= 4) affine_tile<4, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out), j0 += 4;
+    if (count - j0 >= 2) affine_tile<2, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out), j0 += 2;
+    if (count - j0 >= 1) affine_tile<1, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out);
   }
 
-  /// The lane group's samples at k forward: the hidden rows (and act′ into
-  /// delta) and the logits.
-  template <class W, class T>
+  /// The lane group's samples at k + 32·q, q < kChunks, forward: the hidden
+  /// rows (and act′ into delta) and the logits.
+  template <int kChunks, class W, class T>
   static IHT_HD void forward(const W& w, const WideShape& sh, const T* theta, const SplitView<T>& data,
                              const WideBuffers<T>& buf, int k) {
     using V = typename W::template Vec<T>;
     const int d = sh.d, h = sh.h, c = sh.c, stride = data.stride;
     if (h == 0) {
-      affine(w, k, data.x, d, stride, theta, c, theta + d * c, c, buf.logits);
+      affine<kChunks>(w, k, data.x, d, stride, theta, c, theta + d * c, c, buf.logits);
       return;
     }
-    affine(w, k, data.x, d, stride, theta, h, theta + d * h, h, buf.hidden);
-    for (int u = 0; u < h; ++u) {
-      const V pre = w.load(buf.hidden + u * stride + k);
-      const V act = activate(sh.activation, pre);
-      W::store_at(buf.hidden + u * stride + k, act);
-      W::store_at(buf.delta + u * stride + k, activation_slope(sh.activation, pre, act));
+    affine<kChunks>(w, k, data.x, d, stride, theta, h, theta + d * h, h, buf.hidden);
+    for (int q = 0; q < kChunks; ++q)
+      for (int u = 0; u < h; ++u) {
+        const int at = u * stride + k + q * kWarpWidth;
+        const V pre = w.load(buf.hidden + at);
+        const V act = activate(sh.activation, pre);
+        W::store_at(buf.hidden + at, act);
+        W::store_at(buf.delta + at, activation_slope(sh.activation, pre, act));
+      }
+    affine<kChunks>(w, k, buf.hidden, h, stride, theta + sh.out_weights(), c, theta + sh.out_biases(), c, buf.logits);
+  }
+
+  /// forward for the lane group's chunks t0 … t0 + kForwardChunks − 1 (fewer
+  /// at the end); returns how many it took.
+  template <class W, class T>
+  static IHT_HD int forward_chunks(const W& w, const WideShape& sh, const T* theta, const SplitView<T>& data,
+                                   const WideBuffers<T>& buf, int first, int t0, int chunks) {
+    constexpr int kMost = kForwardChunks<W, T>;
+    const int k = t0 * kWarpWidth + first;
+    if (kMost > 1 && chunks - t0 >= kMost) {
+      forward<kMost>(w, sh, theta, data, buf, k);
+      return kMost;
     }
-    affine(w, k, buf.hidden, h, stride, theta + sh.out_weights(), c, theta + sh.out_biases(), c, buf.logits);
+    forward<1>(w, sh, theta, data, buf, k);
+    return 1;
   }
 
   /// delta_u ← act′_u · Σ_j W2[u][j]·r_j (j in order) for u0 ≤ u < u0 + kWidth.
@@ -171,7 +205,7 @@ struct Mlp {
     const T* w2 = theta + sh.out_weights();
     const int h = sh.h;
     int u0 = 0;
-    for (; u0 + kOutTile <= h; u0 += kOutTile) back_tile<kOutTile>(w, sh, w2, buf, stride, k, u0);
+    for (; u0 + 8 <= h; u0 += 8) back_tile<8>(w, sh, w2, buf, stride, k, u0);
     if (h - u0 >= 4) back_tile<4>(w, sh, w2, buf, stride, k, u0), u0 += 4;
     if (h - u0 >= 2) back_tile<2>(w, sh, w2, buf, stride, k, u0), u0 += 2;
     if (h - u0 >= 1) back_tile<1>(w, sh, w2, buf, stride, k, u0);
@@ -276,39 +310,41 @@ struct Mlp {
     typename W::template Lanes<T> loss;
     w.template each_group<T>([&](int first) IHT_LAMBDA {
       V total{};
-      for (int t = 0; t < chunks; ++t) {
-        const int k = t * kWarpWidth + first;
-        forward(w, sh, theta, data, buf, k);
-        T* z = buf.logits + k;
-        const V valid = w.load(data.t + k);  // 1, or 0 for padding
-        V zmax = w.load(z);
-        for (int j = 1; j < c; ++j) {
-          const V zj = w.load(z + j * stride);
-          zmax = zj > zmax ? zj : zmax;
-        }
-        V zy = class0(w, data, c, k) * w.load(z);  // z_y: the one-hot's one term
-        for (int j = 1; j < c; ++j) zy = B::fma(w.load(data.t + j * stride + k), w.load(z + j * stride), zy);
-        V sum{};
-        for (int j = 0; j < c; ++j) {
-          const V e = exp_nonpositive(w.load(z + j * stride) - zmax);
-          sum = sum + e;
-          W::store_at(z + j * stride, e);
-        }
-        const V term = (zmax - zy) + log_positive(sum);  // logsumexp(z) − z_y
-        total = total + (valid != T(0) ? term : V{});
-        if constexpr (kGrad) {
-          // softmax − onehot; class 0's is minus the others' sum (their sum is
-          // 0), so with two classes the gradients are exact negatives and
-          // their ties exact (docs/SPEC.md §9), as in the compact engine.
-          const V inv = valid / sum;
-          V others{};
+      for (int t0 = 0, taken = 0; t0 < chunks; t0 += taken) {
+        taken = forward_chunks(w, sh, theta, data, buf, first, t0, chunks);
+        for (int t = t0; t < t0 + taken; ++t) {
+          const int k = t * kWarpWidth + first;
+          T* z = buf.logits + k;
+          const V valid = w.load(data.t + k);  // 1, or 0 for padding
+          V zmax = w.load(z);
           for (int j = 1; j < c; ++j) {
-            const V r = B::fma(w.load(z + j * stride), inv, V{} - w.load(data.t + j * stride + k));
-            others = others + r;
-            W::store_at(z + j * stride, r);
+            const V zj = w.load(z + j * stride);
+            zmax = zj > zmax ? zj : zmax;
           }
-          W::store_at(z, V{} - others);
-          if (h > 0) back_through_output(w, sh, theta, buf, stride, k);
+          V zy = class0(w, data, c, k) * w.load(z);  // z_y: the one-hot's one term
+          for (int j = 1; j < c; ++j) zy = B::fma(w.load(data.t + j * stride + k), w.load(z + j * stride), zy);
+          V sum{};
+          for (int j = 0; j < c; ++j) {
+            const V e = exp_nonpositive(w.load(z + j * stride) - zmax);
+            sum = sum + e;
+            W::store_at(z + j * stride, e);
+          }
+          const V term = (zmax - zy) + log_positive(sum);  // logsumexp(z) − z_y
+          total = total + (valid != T(0) ? term : V{});
+          if constexpr (kGrad) {
+            // softmax − onehot; class 0's is minus the others' sum (their sum is
+            // 0), so with two classes the gradients are exact negatives and
+            // their ties exact (docs/SPEC.md §9), as in the compact engine.
+            const V inv = valid / sum;
+            V others{};
+            for (int j = 1; j < c; ++j) {
+              const V r = B::fma(w.load(z + j * stride), inv, V{} - w.load(data.t + j * stride + k));
+              others = others + r;
+              W::store_at(z + j * stride, r);
+            }
+            W::store_at(z, V{} - others);
+            if (h > 0) back_through_output(w, sh, theta, buf, stride, k);
+          }
         }
       }
       w.store(loss, first, total);
@@ -348,20 +384,22 @@ struct Mlp {
     typename W::template Lanes<T> correct;
     w.template each_group<T>([&](int first) IHT_LAMBDA {
       V right{};
-      for (int t = 0; t < chunks; ++t) {
-        const int k = t * kWarpWidth + first;
-        forward(w, sh, theta, data, buf, k);
-        const T* z = buf.logits + k;
-        V best_z = w.load(z), best{};
-        for (int j = 1; j < c; ++j) {
-          const V zj = w.load(z + j * stride);
-          const auto better = zj > best_z;
-          best_z = better ? zj : best_z;
-          best = better ? V{} + T(j) : best;
+      for (int t0 = 0, taken = 0; t0 < chunks; t0 += taken) {
+        taken = forward_chunks(w, sh, theta, data, buf, first, t0, chunks);
+        for (int t = t0; t < t0 + taken; ++t) {
+          const int k = t * kWarpWidth + first;
+          const T* z = buf.logits + k;
+          V best_z = w.load(z), best{};
+          for (int j = 1; j < c; ++j) {
+            const V zj = w.load(z + j * stride);
+            const auto better = zj > best_z;
+            best_z = better ? zj : best_z;
+            best = better ? V{} + T(j) : best;
+          }
+          V hit = best == T(0) ? class0(w, data, c, k) : V{};  // [y = best]; 0 for padding
+          for (int j = 1; j < c; ++j) hit = best == T(j) ? w.load(data.t + j * stride + k) : hit;
+          right = right + hit;
         }
-        V hit = best == T(0) ? class0(w, data, c, k) : V{};  // [y = best]; 0 for padding
-        for (int j = 1; j < c; ++j) hit = best == T(j) ? w.load(data.t + j * stride + k) : hit;
-        right = right + hit;
       }
       w.store(correct, first, right);
     });
