@@ -121,13 +121,9 @@ def main():
         out[1].sum().item()  # waits for the device
         return a.runs * a.steps / (time.perf_counter() - t)
 
-    sample()  # warm-up
-    rates = [sample() for _ in range(a.repeats)]
-    med, spread = it.median_spread(rates)
-    print("repeats (run-steps/s):", " ".join(f"{r:.0f}" for r in rates),
-          f"threads={a.threads} grad={a.grad} sparsity={a.sparsity}")
-    print(f"RESULT system=torch-batched dtype={a.dtype} device={a.device} run_steps_per_s={med:.6g} "
-          f"spread={spread:.4f} runs={a.runs} steps={a.steps}")
+    it.time_and_report(sample, a.repeats, f"threads={a.threads} grad={a.grad} sparsity={a.sparsity}",
+                       f"RESULT system=torch-batched dtype={a.dtype} device={a.device} "
+                       f"run_steps_per_s={{run_steps_per_s}} spread={{spread}} runs={a.runs} steps={a.steps}")
 
 
 if __name__ == "__main__":

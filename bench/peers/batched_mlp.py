@@ -105,13 +105,10 @@ def main():
         batched_iht(th0, X, Y, c, a.hidden, a.activation, a.sparsity, a.step_size, a.steps)
         return a.runs * a.steps / (time.perf_counter() - t)
 
-    sample()  # warm-up
-    rates = [sample() for _ in range(a.repeats)]
-    med, spread = it.median_spread(rates)
-    print("repeats (run-steps/s):", " ".join(f"{r:.0f}" for r in rates),
-          f"threads={a.threads} hidden={a.hidden} activation={a.activation} sparsity={a.sparsity}")
-    print(f"RESULT system=torch-batched-mlp dtype={a.dtype} run_steps_per_s={med:.6g} "
-          f"spread={spread:.4f} runs={a.runs} steps={a.steps}")
+    it.time_and_report(sample, a.repeats,
+                       f"threads={a.threads} hidden={a.hidden} activation={a.activation} sparsity={a.sparsity}",
+                       f"RESULT system=torch-batched-mlp dtype={a.dtype} device=cpu run_steps_per_s={{run_steps_per_s}} "
+                       f"spread={{spread}} runs={a.runs} steps={a.steps}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,12 @@ device exists), the paper-style loop (paper_loop.py) and the batched peer
 computes (check_same.py on one real run), and prints each system's run-steps/s
 and the ratio of ours to it.
 
-Usage: /usr/bin/python3 bench/peers/compare_peers.py [--quick] [--threads T]
+With --hidden H, the hidden-layer network d → H → c instead (IRIS 4→H→3,
+tanh, s = 20 % of n): ihtbatch_bench --hidden H against batched_mlp.py, float64
+and float32 (no paper loop), after check_same_mlp.py has checked the peer's
+loss and gradient at a real run's θ* against ihtbatch's.
+
+Usage: /usr/bin/python3 bench/peers/compare_peers.py [--quick] [--threads T] [--hidden H]
 """
 import argparse
 import csv
@@ -32,8 +37,9 @@ def run(cmd):
 
 
 def ours(a):
+    extra = ["--hidden", str(a.hidden), "--sparsity", str(a.sparsity)] if a.hidden > 0 else []
     out = run([BENCH, "--csv", "--runs", str(a.runs), "--steps", str(a.steps), "--repeats", str(a.repeats),
-               "--threads", str(a.threads)])
+               "--threads", str(a.threads)] + extra)
     rows = []
     for r in csv.DictReader(io.StringIO(out)):
         rows.append((f"ihtbatch {r['backend']}", r["precision"], float(r["run_steps_per_s"]), float(r["spread"])))
@@ -58,11 +64,24 @@ def check_same():
     print(run(["/usr/bin/python3", os.path.join(HERE, "check_same.py"), path, os.path.join(ROOT, "data", "iris.csv")]))
 
 
+def check_same_mlp(hidden):
+    """The hidden-layer peer's loss and gradient at one real run's θ*."""
+    detail = run([IHTBATCH, "run", "--hidden", str(hidden), "--sparsity", "20", "--run", "3", "--max-steps", "300",
+                  "--json", "--backend", "cpu"])
+    path = os.path.join(ROOT, "build", "peer_check_mlp_run.json")
+    with open(path, "w") as f:
+        f.write(detail)
+    print(run(["/usr/bin/python3", os.path.join(HERE, "check_same_mlp.py"), path,
+               os.path.join(ROOT, "data", "iris.csv")]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--hidden", type=int, default=0, help="compare the hidden-layer model 4->H->3 instead")
     a = ap.parse_args()
+    a.sparsity = max(1, round(0.2 * (8 * a.hidden + 3)))
     a.runs, a.steps, a.repeats = (64, 200, 2) if a.quick else (2048, 2000, 5)
     loop_runs, loop_steps = (2, 200) if a.quick else (5, 2000)
     batch_steps = 20 if a.quick else 200
@@ -70,13 +89,21 @@ def main():
         if not os.path.exists(exe):
             sys.exit(f"{exe} is missing: build first (cmake --preset release && cmake --build build)")
 
-    check_same()
-    rows = ours(a)
     t = ["--threads", str(a.threads)]
-    rows.append(peer("paper_loop.py", ["--runs", str(loop_runs), "--steps", str(loop_steps), "--repeats", "3"] + t))
-    for dtype in ("float64", "float32"):
-        rows.append(peer("batched.py", ["--runs", str(a.runs), "--steps", str(batch_steps), "--dtype", dtype,
-                                        "--repeats", "3"] + t))
+    if a.hidden > 0:
+        check_same_mlp(a.hidden)
+        rows = ours(a)
+        for dtype in ("float64", "float32"):
+            rows.append(peer("batched_mlp.py", ["--hidden", str(a.hidden), "--sparsity", str(a.sparsity),
+                                                "--runs", str(a.runs), "--steps", str(batch_steps // 4),
+                                                "--dtype", dtype, "--repeats", "3"] + t))
+    else:
+        check_same()
+        rows = ours(a)
+        rows.append(peer("paper_loop.py", ["--runs", str(loop_runs), "--steps", str(loop_steps), "--repeats", "3"] + t))
+        for dtype in ("float64", "float32"):
+            rows.append(peer("batched.py", ["--runs", str(a.runs), "--steps", str(batch_steps), "--dtype", dtype,
+                                            "--repeats", "3"] + t))
 
     best = {p: max((r[2] for r in rows if r[0] == "ihtbatch cpu" and r[1] == p), default=None)
             for p in ("float64", "float32")}

@@ -100,3 +100,14 @@ def median_spread(xs):
     xs = sorted(xs)
     med = xs[len(xs) // 2] if len(xs) % 2 else 0.5 * (xs[len(xs) // 2 - 1] + xs[len(xs) // 2])
     return med, (xs[-1] - xs[0]) / med
+
+
+def time_and_report(sample, repeats, details, result):
+    """One warm-up call of sample() (it returns run-steps/s), then `repeats`
+    timed ones; prints them and the RESULT line compare_peers.py reads:
+    `result` with run_steps_per_s and spread filled in."""
+    sample()  # warm-up
+    rates = [sample() for _ in range(repeats)]
+    med, spread = median_spread(rates)
+    print("repeats (run-steps/s):", " ".join(f"{r:.0f}" for r in rates), details)
+    print(result.format(run_steps_per_s=f"{med:.6g}", spread=f"{spread:.4f}"))
