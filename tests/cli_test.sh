@@ -39,6 +39,8 @@ expect 2 "--activation 'softplus'" -- sweep --hidden 4 --activation softplus --r
 expect 2 "--hidden" -- sweep --hidden -1 --runs 1 --out "$tmp/o"
 expect 2 "not a percentage" -- sweep --sparsity 150% --runs 1 --out "$tmp/o"
 expect 2 "the dense level" -- sweep --sparsity 98% --runs 1 --out "$tmp/o"
+expect 0 "2211" -- supports --hidden 8
+expect 2 "n = 1603" -- supports --hidden 200
 expect 2 "" -- run --sparsity 3 --data-seed 1
 expect 2 "" -- nosuchcommand
 expect 0 "6435" -- supports

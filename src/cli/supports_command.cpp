@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "ihtbatch/network.hpp"
 #include "ihtbatch/dataset.hpp"
+#include "integer_option.hpp"
 
 namespace iht::cli {
 namespace {
@@ -45,9 +46,11 @@ std::string binomial(int n, int k) {
   return text;
 }
 
-int print_supports(const std::string& path, bool csv) {
+int print_supports(const std::string& path, int hidden, bool csv) {
   const Dataset data = load_dataset(path);
-  const int n = static_cast<int>(network_of(data, ExperimentConfig{}).parameters());  // the one-layer network
+  ExperimentConfig network;
+  network.hidden = hidden;
+  const int n = static_cast<int>(network_of(data, network).parameters());
   if (csv) std::cout << "s,supports\n";
   else std::cout << "Number of possible supports C(" << n << ", s) for " << n << " parameters\n    s     supports\n";
   for (int s = 1; s <= n; ++s) {
@@ -64,9 +67,11 @@ Command add_supports_command(CLI::App& app) {
   auto* sub = app.add_subcommand("supports", "The paper's Table I: number of supports C(n, s) for each s");
   auto data = std::make_shared<std::string>(default_data_path());
   auto csv = std::make_shared<bool>(false);
+  auto hidden = std::make_shared<int>(0);
   sub->add_option("--data", *data, "Dataset (gives n)")->capture_default_str();
+  add_integer(*sub, "--hidden", *hidden, 0, kMaxNetworkParams, "Units of a hidden layer (0: none)");
   sub->add_flag("--csv", *csv, "Print CSV (s,supports)");
-  return {sub, [=] { return print_supports(*data, *csv); }};
+  return {sub, [=] { return print_supports(*data, *hidden, *csv); }};
 }
 
 }  // namespace iht::cli
