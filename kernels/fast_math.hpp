@@ -12,6 +12,14 @@
 #include "ihtbatch/hostdevice.hpp"
 #include "ihtbatch/portable_math.hpp"  // bit_copy
 
+// The a·b + c below (and in split.hpp's sums of squares) give the GPU's bits
+// on the CPU only where GCC fuses them as nvcc does: with FMA instructions.
+// Without, a build would run and differ at ~1e-14 (IHTBATCH_NATIVE=OFF adds
+// -mavx2 -mfma for that reason).
+#if !defined(__CUDACC__) && (defined(__x86_64__) || defined(__i386__)) && !defined(__FMA__)
+#error "the CPU warp engine needs FMA instructions to compute the GPU's bits (build with -mfma or -march=native)"
+#endif
+
 namespace iht::warp {
 
 /// The constants of each precision's bit layout and of its exp and log.

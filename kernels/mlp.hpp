@@ -321,7 +321,9 @@ struct Mlp {
             const V zj = w.load(z + j * stride);
             zmax = zj > zmax ? zj : zmax;
           }
-          V zy = class0(w, data, c, k) * w.load(z);  // z_y: the one-hot's one term
+          // z_y: the one-hot's one term. Its first product an explicit FMA too,
+          // so no compiler can fold a bare product into the subtraction below.
+          V zy = B::fma(class0(w, data, c, k), w.load(z), V{});
           for (int j = 1; j < c; ++j) zy = B::fma(w.load(data.t + j * stride + k), w.load(z + j * stride), zy);
           V sum{};
           for (int j = 0; j < c; ++j) {

@@ -64,7 +64,8 @@ enum ScratchArray {
 template <class T>
 IHT_HD void scratch_offsets(const WarpProblem& p, size_t (&offsets)[kScratchArrays + 1]) {
   const size_t mt = padded(p.m_train), ms = padded(p.m_test);
-  const size_t wn = is_wide(p) ? p.n : 0, wm = is_wide(p) ? mt : 0;  // the wide engine's sizes
+  // The wide engine's sizes: rows long enough for either part of the split.
+  const size_t wn = is_wide(p) ? p.n : 0, wm = is_wide(p) ? (mt > ms ? mt : ms) : 0;
   const size_t bytes[kScratchArrays] = {sizeof(T) * p.d * mt, sizeof(int) * mt,   sizeof(T) * p.c * mt,
                                         sizeof(T) * p.d * ms, sizeof(int) * ms,   sizeof(T) * p.c * ms,
                                         sizeof(int) * p.samples, sizeof(Standardization) * p.d,

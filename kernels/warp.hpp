@@ -23,7 +23,8 @@
 //                                   shuffle-xor butterfly (16, 8, 4, 2, 1), the
 //                                   same bits on both sides:
 //                                     double total = w.sum(x);  // 496
-//   w.max(x)                        the largest value over lanes (exact in any order):
+//   w.max(x)                        the largest value over lanes (exact in any order;
+//                                   of +0 and −0, either: give it no −0):
 //                                     double top = w.max(x);  // 31
 //   w.sync()                        lanes' writes to memory are seen by every
 //                                   lane after it (the wide engine's shared arrays):

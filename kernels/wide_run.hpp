@@ -148,7 +148,10 @@ IHT_HD void wide_run(const W& w, const WideShape& sh, const WarpProblem& p, cons
     T min_kept = T(INFINITY), max_out = T(-1), max_in = T(0);
     for (int i = l; i < n; i += kWarpWidth) {
       const T t = scr.theta[i] < T(0) ? -scr.theta[i] : scr.theta[i];  // a NaN compares false: ignored,
-      const T g = scr.grad[i] < T(0) ? -scr.grad[i] : scr.grad[i];     // as in iht_run and the reference
+      // as in iht_run and the reference; + 0 makes a −0 gradient +0, so w.max
+      // of zeros is +0 on every side (its butterfly and the CPU's loop may
+      // otherwise pick different zeros)
+      const T g = (scr.grad[i] < T(0) ? -scr.grad[i] : scr.grad[i]) + T(0);
       if (scr.theta[i] != T(0)) {
         min_kept = t < min_kept ? t : min_kept;
         max_in = g > max_in ? g : max_in;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <numeric>
 #include <random>
@@ -21,6 +22,7 @@
 #include "ihtbatch/sweep_run.hpp"
 #include "warp_cpu.hpp"
 #include "warp_host.hpp"
+#include "scalar_warp.hpp"
 
 using namespace iht;
 using iht::test::iris;
@@ -295,4 +297,52 @@ TEST(WideEngine, ThetaAboveSixtyFourParametersGoesToNpy) {
       std::memcpy(&v, bytes.data() + 10 + header_len + (r * 67 + i) * sizeof(double), sizeof v);
       ASSERT_EQ(v, outcome.results[r].theta[i]) << "row " << r << " parameter " << i;
     }
+}
+
+namespace {
+
+/// One run of the kernel variant p maps to, on warp W; θ* and the result.
+template <class W, class T>
+std::pair<warp::WarpResult, std::vector<double>> run_on_warp(const warp::WarpProblem& p, const warp::WarpRunSpec& spec) {
+  warp::AlignedScratch buffer;
+  const auto scratch = warp::host_scratch<T>(p, buffer);
+  warp::WarpResult result{};
+  result.steps = -1;
+  std::vector<double> theta(p.n);
+  warp::dispatch_kernel(p, [&](auto kernel) { kernel.run(W{}, p, spec, scratch, &result, theta.data()); });
+  return {result, theta};
+}
+
+template <class T>
+void expect_same_bits_on_both_arrangements(const Dataset& data, const ExperimentConfig& c, int sparsity) {
+  const warp::WarpProblem p = warp::make_problem(data, c);
+  for (uint64_t r = 0; r < 3; ++r) {
+    const warp::WarpRunSpec spec{sparsity, 11 + r, 22 + r, 33 + r};
+    const auto [cpu, cpu_theta] = run_on_warp<warp::CpuWarp, T>(p, spec);
+    const auto [gpu, gpu_theta] = run_on_warp<test::ScalarWarp, T>(p, spec);
+    const std::string what = data.path + " hidden " + std::to_string(c.hidden) + " " + to_string(c.activation) +
+                             " s " + std::to_string(sparsity) + (sizeof(T) == 8 ? " float64" : " float32");
+    ASSERT_GE(cpu.steps, 0) << what;
+    EXPECT_EQ(std::memcmp(&cpu, &gpu, sizeof cpu), 0) << what << ": the result fields differ";
+    EXPECT_EQ(std::memcmp(cpu_theta.data(), gpu_theta.data(), sizeof(double) * p.n), 0) << what << ": θ* differs";
+  }
+}
+
+}  // namespace
+
+TEST(WideEngine, TheGpusArrangementGivesTheCpusBits) {
+  // ScalarWarp runs the kernels as the GPU does (one lane per value, one
+  // chunk at a time, butterfly sums and maxima); CpuWarp runs them on SIMD
+  // lane groups, two chunks at a time. Same bits, every field.
+  for (Activation a : {Activation::kTanh, Activation::kRelu, Activation::kSigmoid}) {
+    expect_same_bits_on_both_arrangements<double>(iris(), short_run(200, 8, a), 22);
+    expect_same_bits_on_both_arrangements<float>(iris(), short_run(200, 5, a), 20);
+  }
+  expect_same_bits_on_both_arrangements<double>(shipped("wine"), short_run(100, 7, Activation::kTanh), 100);
+  expect_same_bits_on_both_arrangements<double>(shipped("breast-cancer"), short_run(100, 3, Activation::kTanh), 30);
+  expect_same_bits_on_both_arrangements<double>(shipped("digits"), short_run(30), 65);
+  expect_same_bits_on_both_arrangements<float>(shipped("digits"), short_run(30), 65);
+  // The compact engine, IRIS's fixed shape and a run-time one.
+  expect_same_bits_on_both_arrangements<double>(iris(), short_run(500), 7);
+  expect_same_bits_on_both_arrangements<float>(iris(), short_run(500), 7);
 }
