@@ -143,8 +143,17 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
   });
 }
 
-/// A compiled variant of the engine: a model, an update rule and a shape.
-/// The backends choose one in one place (src/backends/warp_host.hpp).
+/// The run of a shape: the compact engine's here; wide_run.hpp adds the wide
+/// engine's for WideShape.
+template <class Model, class Update, class W, class T, class Shape>
+IHT_HD void run_engine(const W& w, const Shape& shape, const WarpProblem& p, const WarpRunSpec& spec,
+                       const WarpScratch<T>& scratch, WarpResult* out, double* theta_out) {
+  iht_run<Model, Update>(w, shape, p, spec, scratch, out, theta_out);
+}
+
+/// A compiled variant of the engine: a model, an update rule and a shape
+/// (FixedShape and DynamicShape run iht_run, WideShape wide_run). The
+/// backends choose one in one place (src/backends/warp_host.hpp).
 template <class M, class U, class S>
 struct KernelVariant {
   using Model = M;
@@ -154,7 +163,7 @@ struct KernelVariant {
   template <class W, class T>
   IHT_HD void run(const W& w, const WarpProblem& p, const WarpRunSpec& spec, const WarpScratch<T>& scratch,
                   WarpResult* out, double* theta_out) const {
-    iht_run<Model, Update>(w, shape, p, spec, scratch, out, theta_out);
+    run_engine<Model, Update>(w, shape, p, spec, scratch, out, theta_out);
   }
 };
 

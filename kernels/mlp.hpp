@@ -160,19 +160,23 @@ struct Mlp {
     affine<kChunks>(w, k, buf.hidden, h, stride, theta + sh.out_weights(), c, theta + sh.out_biases(), c, buf.logits);
   }
 
-  /// forward for the lane group's chunks t0 … t0 + kForwardChunks − 1 (fewer
-  /// at the end); returns how many it took.
-  template <class W, class T>
-  static IHT_HD int forward_chunks(const W& w, const WideShape& sh, const T* theta, const SplitView<T>& data,
-                                   const WideBuffers<T>& buf, int first, int t0, int chunks) {
+  /// Runs the forward pass over every chunk of the lane group at `first`
+  /// (kForwardChunks at a time, one at the end), then body(k) for each chunk
+  /// in order, k its first sample: the loop the loss pass and accuracy share.
+  template <class W, class T, class Body>
+  static IHT_HD void each_forward_chunk(const W& w, const WideShape& sh, const T* theta, const SplitView<T>& data,
+                                        const WideBuffers<T>& buf, int first, Body&& body) {
     constexpr int kMost = kForwardChunks<W, T>;
-    const int k = t0 * kWarpWidth + first;
-    if (kMost > 1 && chunks - t0 >= kMost) {
-      forward<kMost>(w, sh, theta, data, buf, k);
-      return kMost;
+    const int chunks = data.stride / kWarpWidth;
+    for (int t0 = 0; t0 < chunks;) {
+      const int taken = kMost > 1 && chunks - t0 >= kMost ? kMost : 1;
+      if (taken == kMost)
+        forward<kMost>(w, sh, theta, data, buf, t0 * kWarpWidth + first);
+      else
+        forward<1>(w, sh, theta, data, buf, t0 * kWarpWidth + first);
+      for (int t = t0; t < t0 + taken; ++t) body(t * kWarpWidth + first);
+      t0 += taken;
     }
-    forward<1>(w, sh, theta, data, buf, k);
-    return 1;
   }
 
   /// delta_u ← act′_u · Σ_j W2[u][j]·r_j (j in order) for u0 ≤ u < u0 + kWidth.
@@ -306,49 +310,45 @@ struct Mlp {
                             const WideBuffers<T>& buf, T* grad) {
     using V = typename W::template Vec<T>;
     using B = LaneBits<V>;
-    const int h = sh.h, c = sh.c, stride = data.stride, chunks = stride / kWarpWidth;
+    const int h = sh.h, c = sh.c, stride = data.stride;
     typename W::template Lanes<T> loss;
     w.template each_group<T>([&](int first) IHT_LAMBDA {
       V total{};
-      for (int t0 = 0, taken = 0; t0 < chunks; t0 += taken) {
-        taken = forward_chunks(w, sh, theta, data, buf, first, t0, chunks);
-        for (int t = t0; t < t0 + taken; ++t) {
-          const int k = t * kWarpWidth + first;
-          T* z = buf.logits + k;
-          const V valid = w.load(data.t + k);  // 1, or 0 for padding
-          V zmax = w.load(z);
-          for (int j = 1; j < c; ++j) {
-            const V zj = w.load(z + j * stride);
-            zmax = zj > zmax ? zj : zmax;
-          }
-          // z_y: the one-hot's one term. Its first product an explicit FMA too,
-          // so no compiler can fold a bare product into the subtraction below.
-          V zy = B::fma(class0(w, data, c, k), w.load(z), V{});
-          for (int j = 1; j < c; ++j) zy = B::fma(w.load(data.t + j * stride + k), w.load(z + j * stride), zy);
-          V sum{};
-          for (int j = 0; j < c; ++j) {
-            const V e = exp_nonpositive(w.load(z + j * stride) - zmax);
-            sum = sum + e;
-            W::store_at(z + j * stride, e);
-          }
-          const V term = (zmax - zy) + log_positive(sum);  // logsumexp(z) − z_y
-          total = total + (valid != T(0) ? term : V{});
-          if constexpr (kGrad) {
-            // softmax − onehot; class 0's is minus the others' sum (their sum is
-            // 0), so with two classes the gradients are exact negatives and
-            // their ties exact (docs/SPEC.md §9), as in the compact engine.
-            const V inv = valid / sum;
-            V others{};
-            for (int j = 1; j < c; ++j) {
-              const V r = B::fma(w.load(z + j * stride), inv, V{} - w.load(data.t + j * stride + k));
-              others = others + r;
-              W::store_at(z + j * stride, r);
-            }
-            W::store_at(z, V{} - others);
-            if (h > 0) back_through_output(w, sh, theta, buf, stride, k);
-          }
+      each_forward_chunk(w, sh, theta, data, buf, first, [&](int k) IHT_LAMBDA {
+        T* z = buf.logits + k;
+        const V valid = w.load(data.t + k);  // 1, or 0 for padding
+        V zmax = w.load(z);
+        for (int j = 1; j < c; ++j) {
+          const V zj = w.load(z + j * stride);
+          zmax = zj > zmax ? zj : zmax;
         }
-      }
+        // z_y: the one-hot's one term. Its first product an explicit FMA too,
+        // so no compiler can fold a bare product into the subtraction below.
+        V zy = B::fma(class0(w, data, c, k), w.load(z), V{});
+        for (int j = 1; j < c; ++j) zy = B::fma(w.load(data.t + j * stride + k), w.load(z + j * stride), zy);
+        V sum{};
+        for (int j = 0; j < c; ++j) {
+          const V e = exp_nonpositive(w.load(z + j * stride) - zmax);
+          sum = sum + e;
+          W::store_at(z + j * stride, e);
+        }
+        const V term = (zmax - zy) + log_positive(sum);  // logsumexp(z) − z_y
+        total = total + (valid != T(0) ? term : V{});
+        if constexpr (kGrad) {
+          // softmax − onehot; class 0's is minus the others' sum (their sum is
+          // 0), so with two classes the gradients are exact negatives and
+          // their ties exact (docs/SPEC.md §9), as in the compact engine.
+          const V inv = valid / sum;
+          V others{};
+          for (int j = 1; j < c; ++j) {
+            const V r = B::fma(w.load(z + j * stride), inv, V{} - w.load(data.t + j * stride + k));
+            others = others + r;
+            W::store_at(z + j * stride, r);
+          }
+          W::store_at(z, V{} - others);
+          if (h > 0) back_through_output(w, sh, theta, buf, stride, k);
+        }
+      });
       w.store(loss, first, total);
     });
     const T inv_m = T(1) / static_cast<T>(data.count);
@@ -382,27 +382,23 @@ struct Mlp {
   static IHT_HD double accuracy(const W& w, const WideShape& sh, const T* theta, const SplitView<T>& data,
                                 const WideBuffers<T>& buf) {
     using V = typename W::template Vec<T>;
-    const int c = sh.c, stride = data.stride, chunks = stride / kWarpWidth;
+    const int c = sh.c, stride = data.stride;
     typename W::template Lanes<T> correct;
     w.template each_group<T>([&](int first) IHT_LAMBDA {
       V right{};
-      for (int t0 = 0, taken = 0; t0 < chunks; t0 += taken) {
-        taken = forward_chunks(w, sh, theta, data, buf, first, t0, chunks);
-        for (int t = t0; t < t0 + taken; ++t) {
-          const int k = t * kWarpWidth + first;
-          const T* z = buf.logits + k;
-          V best_z = w.load(z), best{};
-          for (int j = 1; j < c; ++j) {
-            const V zj = w.load(z + j * stride);
-            const auto better = zj > best_z;
-            best_z = better ? zj : best_z;
-            best = better ? V{} + T(j) : best;
-          }
-          V hit = best == T(0) ? class0(w, data, c, k) : V{};  // [y = best]; 0 for padding
-          for (int j = 1; j < c; ++j) hit = best == T(j) ? w.load(data.t + j * stride + k) : hit;
-          right = right + hit;
+      each_forward_chunk(w, sh, theta, data, buf, first, [&](int k) IHT_LAMBDA {
+        const T* z = buf.logits + k;
+        V best_z = w.load(z), best{};
+        for (int j = 1; j < c; ++j) {
+          const V zj = w.load(z + j * stride);
+          const auto better = zj > best_z;
+          best_z = better ? zj : best_z;
+          best = better ? V{} + T(j) : best;
         }
-      }
+        V hit = best == T(0) ? class0(w, data, c, k) : V{};  // [y = best]; 0 for padding
+        for (int j = 1; j < c; ++j) hit = best == T(j) ? w.load(data.t + j * stride + k) : hit;
+        right = right + hit;
+      });
       w.store(correct, first, right);
     });
     return static_cast<double>(w.sum(correct)) / data.count;

@@ -173,19 +173,12 @@ IHT_HD void wide_run(const W& w, const WideShape& sh, const WarpProblem& p, cons
   });
 }
 
-/// The wide engine's compiled variant (see KernelVariant in iht_run.hpp).
-template <class M, class U>
-struct WideKernelVariant {
-  using Model = M;
-  using Update = U;
-  WideShape shape;
-
-  template <class W, class T>
-  IHT_HD void run(const W& w, const WarpProblem& p, const WarpRunSpec& spec, const WarpScratch<T>& scratch,
-                  WarpResult* out, double* theta_out) const {
-    wide_run<Model, Update>(w, shape, p, spec, scratch, out, theta_out);
-  }
-};
+/// The wide engine's run for KernelVariant<Model, Update, WideShape> (iht_run.hpp).
+template <class Model, class Update, class W, class T>
+IHT_HD void run_engine(const W& w, const WideShape& shape, const WarpProblem& p, const WarpRunSpec& spec,
+                       const WarpScratch<T>& scratch, WarpResult* out, double* theta_out) {
+  wide_run<Model, Update>(w, shape, p, spec, scratch, out, theta_out);
+}
 
 }  // namespace iht::warp
 

@@ -215,8 +215,7 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   create_output_dir(out);
   std::error_code ec;
   std::filesystem::remove(std::filesystem::path(out) / "meta.json", ec);
-  std::ostringstream runs, summary;
-  write_runs_csv(runs, results, first.theta_in_npy ? std::vector<std::string>{} : first.param_names);
+  std::ostringstream summary;
   write_summary_csv(summary, summarize(results));
   nlohmann::ordered_json meta = first.meta;
   meta.erase("shard");
@@ -228,17 +227,7 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   meta["runs_per_s"] = nullptr;
   meta["run_steps_per_s"] = nullptr;
   meta["merged_from"] = shard_dirs;
-  std::error_code stale;  // an earlier merge's, of another width, would describe other runs
-  std::filesystem::remove(std::filesystem::path(out) / "theta.npy", stale);
-  std::filesystem::remove(std::filesystem::path(out) / "param_names.txt", stale);
-  if (first.theta_in_npy) {
-    std::string list;
-    for (const auto& name : first.param_names) list += name + "\n";
-    write_file_atomically((std::filesystem::path(out) / "theta.npy").string(),
-                          theta_npy(results, static_cast<int>(first.param_names.size())));
-    write_file_atomically((std::filesystem::path(out) / "param_names.txt").string(), list);
-  }
-  write_file_atomically((std::filesystem::path(out) / "runs.csv").string(), runs.str());
+  write_runs_and_theta(out, results, first.param_names);
   write_file_atomically((std::filesystem::path(out) / "summary.csv").string(), summary.str());
   write_file_atomically((std::filesystem::path(out) / "meta.json").string(), meta.dump(2) + "\n");
   return static_cast<long>(results.size());

@@ -36,8 +36,8 @@ std::vector<std::string> Network::parameter_names() const {
 }
 
 double Network::init_bound(int i) const {
-  const long first_layer = static_cast<long>(inputs) * (hidden == 0 ? classes : hidden) + (hidden == 0 ? classes : hidden);
-  const int fan_in = hidden == 0 || i < first_layer ? inputs : hidden;
+  const long second_layer = static_cast<long>(inputs) * hidden + hidden;  // where W2 starts
+  const int fan_in = hidden > 0 && i >= second_layer ? hidden : inputs;
   return 1.0 / std::sqrt(static_cast<double>(fan_in));
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -71,6 +72,25 @@ std::string theta_npy(const std::vector<RunResult>& results, int parameters) {
     }
   }
   return bytes;
+}
+
+void write_runs_and_theta(const std::string& dir, const std::vector<RunResult>& results,
+                          const std::vector<std::string>& param_names) {
+  const std::filesystem::path at(dir);
+  const bool in_csv = param_names.size() <= kMaxThetaColumns;
+  if (in_csv) {
+    std::error_code ignored;
+    std::filesystem::remove(at / "theta.npy", ignored);
+    std::filesystem::remove(at / "param_names.txt", ignored);
+  } else {
+    std::string list;
+    for (const auto& name : param_names) list += name + "\n";
+    write_file_atomically((at / "theta.npy").string(), theta_npy(results, static_cast<int>(param_names.size())));
+    write_file_atomically((at / "param_names.txt").string(), list);
+  }
+  std::ostringstream runs;
+  write_runs_csv(runs, results, in_csv ? param_names : std::vector<std::string>{});
+  write_file_atomically((at / "runs.csv").string(), runs.str());
 }
 
 void write_summary_csv(std::ostream& out, const std::vector<LevelSummary>& levels) {

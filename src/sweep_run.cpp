@@ -145,22 +145,9 @@ void write_sweep_outputs(const SweepConfig& config, const Dataset& data, const S
   // one goes first, so a write that fails half way leaves no stale "complete".
   std::error_code ec;
   std::filesystem::remove(dir / "meta.json", ec);
-  std::ostringstream runs, summary;
-  const Network net = network_of(data, config.experiment);
-  const std::vector<std::string> names = net.parameter_names();
-  const bool theta_in_csv = names.size() <= kMaxThetaColumns;  // docs/SPEC.md §9
-  write_runs_csv(runs, outcome.results, theta_in_csv ? names : std::vector<std::string>{});
+  write_runs_and_theta(config.out, outcome.results, network_of(data, config.experiment).parameter_names());
+  std::ostringstream summary;
   write_summary_csv(summary, outcome.levels);
-  if (!theta_in_csv) {
-    std::string list;
-    for (const auto& name : names) list += name + "\n";
-    write_file_atomically((dir / "theta.npy").string(), theta_npy(outcome.results, static_cast<int>(names.size())));
-    write_file_atomically((dir / "param_names.txt").string(), list);
-  } else {  // a file left by an earlier, wider sweep in this directory would describe other runs
-    std::filesystem::remove(dir / "theta.npy", ec);
-    std::filesystem::remove(dir / "param_names.txt", ec);
-  }
-  write_file_atomically((dir / "runs.csv").string(), runs.str());
   write_file_atomically((dir / "summary.csv").string(), summary.str());
   write_file_atomically((dir / "meta.json").string(), meta_json(config, data, outcome.record));
 }

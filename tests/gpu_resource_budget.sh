@@ -17,7 +17,7 @@ awk '
     name = ""
     if ($0 ~ /persistent_kernel/) {
       prec = ($0 ~ /persistent_kernelId/) ? "float64" : "float32"
-      shape = ($0 ~ /FixedShape/) ? "iris-fixed" : (($0 ~ /WideKernelVariant/) ? "wide" : "dynamic")
+      shape = ($0 ~ /FixedShape/) ? "iris-fixed" : (($0 ~ /WideShape/) ? "wide" : "dynamic")
       match($0, /sm_[0-9]+/); name = substr($0, RSTART, RLENGTH) " " prec " " shape
     }
   }

@@ -25,6 +25,13 @@ void write_runs_csv(std::ostream& out, const std::vector<RunResult>& results,
 /// theta.npy's bytes: NumPy .npy (format 1.0), float64 little-endian, shape
 /// (computed runs, n), rows in runs.csv's order.
 std::string theta_npy(const std::vector<RunResult>& results, int parameters);
+
+/// Writes dir/runs.csv with θ where docs/SPEC.md §9 puts it: in its columns up
+/// to kMaxThetaColumns parameters, else in dir/theta.npy with
+/// dir/param_names.txt (and without them, a pair an earlier, wider sweep left
+/// is removed: it would describe other runs). Through write_file_atomically.
+void write_runs_and_theta(const std::string& dir, const std::vector<RunResult>& results,
+                          const std::vector<std::string>& param_names);
 void write_summary_csv(std::ostream& out, const std::vector<LevelSummary>& levels);
 /// The per-sparsity table printed at the end of a sweep.
 void print_summary_table(std::ostream& out, const std::vector<LevelSummary>& levels, int parameters);

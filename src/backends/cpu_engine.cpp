@@ -1,13 +1,10 @@
 // The CPU warp engine: each thread plays one warp at a time (CpuWarp), taking
-// the next run from a shared counter. The wide engine is compiled apart
-// (cpu_engine_wide.cpp): in this file GCC's inlining budget stays the
-// compact engine's (with both here, the IRIS sweep ran 3 % slower).
+// the next run from a shared counter.
 #include <vector>
 
 #include "ihtbatch/engines.hpp"
 #include "parallel.hpp"
 #include "warp_cpu.hpp"
-#include "cpu_engine_wide.hpp"
 #include "warp_host.hpp"
 
 namespace iht {
@@ -15,12 +12,11 @@ namespace {
 
 template <class T>
 RunResult run_one(const warp::WarpProblem& p, const RunSpec& spec, warp::AlignedScratch& buffer) {
-  if (warp::is_wide(p)) return run_wide_on_cpu<T>(p, spec, buffer);
   const auto scratch = warp::host_scratch<T>(p, buffer);
   warp::WarpResult result{};
   result.steps = -1;
   std::vector<double> theta(p.n);
-  warp::dispatch_compact(
+  warp::dispatch_kernel(
       p, [&](auto kernel) { kernel.run(warp::CpuWarp{}, p, warp::to_warp(spec), scratch, &result, theta.data()); });
   return warp::to_run_result(result, theta.data(), spec, p.n);
 }

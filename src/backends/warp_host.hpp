@@ -5,7 +5,6 @@
 #include <memory>
 #include <new>
 #include <string>
-#include <utility>
 
 #include "ihtbatch/config.hpp"
 #include "ihtbatch/dataset.hpp"
@@ -38,25 +37,13 @@ inline WarpProblem make_problem(const Dataset& data, const ExperimentConfig& c) 
 /// networks of up to kMaxParams run on the compact engine (IRIS's 4×3
 /// compiled as a fixed shape), the rest on the wide engine; a new model or
 /// rule adds a line here.
-/// (dispatch_compact and dispatch_wide are its halves, for a backend that
-/// compiles the two engines apart: see cpu_engine.cpp.)
-template <class F>
-decltype(auto) dispatch_compact(const WarpProblem& p, F&& f) {
-  using Model = SoftmaxRegression;
-  using Update = IhtUpdate;
-  if (p.d == 4 && p.c == 3) return f(KernelVariant<Model, Update, FixedShape<4, 3>>{});
-  return f(KernelVariant<Model, Update, DynamicShape>{DynamicShape{p.d, p.c, p.n}});
-}
-
-template <class F>
-decltype(auto) dispatch_wide(const WarpProblem& p, F&& f) {
-  return f(WideKernelVariant<Mlp, IhtUpdate>{WideShape{p.d, p.hidden, p.c, p.n, p.activation}});
-}
-
 template <class F>
 decltype(auto) dispatch_kernel(const WarpProblem& p, F&& f) {
-  if (is_wide(p)) return dispatch_wide(p, std::forward<F>(f));
-  return dispatch_compact(p, std::forward<F>(f));
+  using Update = IhtUpdate;
+  if (is_wide(p)) return f(KernelVariant<Mlp, Update, WideShape>{WideShape{p.d, p.hidden, p.c, p.n, p.activation}});
+  using Model = SoftmaxRegression;
+  if (p.d == 4 && p.c == 3) return f(KernelVariant<Model, Update, FixedShape<4, 3>>{});
+  return f(KernelVariant<Model, Update, DynamicShape>{DynamicShape{p.d, p.c, p.n}});
 }
 
 /// A growable block of host memory aligned as carve_scratch requires.
