@@ -7,3 +7,5 @@ bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)"
 ctest --preset release
+# The Python package: pip install . into a fresh venv, then its pytest suite.
+bash scripts/python_test.sh

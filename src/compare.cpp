@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "ihtbatch/network.hpp"
 #include "ihtbatch/output.hpp"
 
 namespace iht {
@@ -84,6 +85,40 @@ void print_agreement(std::ostream& out, const std::vector<LevelAgreement>& level
       print_run(out, name_a, a[i]);
       print_run(out, name_b, b[i]);
     }
+}
+
+SweepConfig comparison_plan(const Dataset& data, const ExperimentConfig& config, const std::string& levels_text,
+                            long runs, uint64_t seed, int threads) {
+  const int n = static_cast<int>(network_of(data, config).parameters());
+  SweepConfig plan;
+  plan.experiment = config;
+  plan.runs = runs;
+  plan.seed = seed;
+  plan.threads = threads;
+  std::vector<int> levels = levels_text.empty() ? default_sparsity_levels(n) : parse_sparsity_list(levels_text, n);
+  if (levels_text.empty()) levels.push_back(n);
+  plan.dense = !levels.empty() && levels.back() == n;
+  if (plan.dense) levels.pop_back();
+  plan.sparsities = levels;
+  validate(plan, data);
+  return plan;
+}
+
+bool Comparison::ok() const {
+  return std::all_of(levels.begin(), levels.end(), [](const LevelAgreement& l) { return l.fraction() >= 0.99; });
+}
+
+Comparison run_comparison(const Dataset& data, const SweepConfig& plan, Backend& a, Backend& b, Progress& progress) {
+  Comparison c;
+  c.specs = plan_sweep(plan, data);
+  c.config_a = c.config_b = plan.experiment;
+  if (b.kind() == BackendKind::kReference) c.config_b.precision = Precision::kFloat64;
+  a.run(data, c.config_a, c.specs, c.a, progress);
+  if (!progress.cancel.load()) b.run(data, c.config_b, c.specs, c.b, progress);
+  c.b.resize(c.specs.size());  // a cancelled comparison: b's runs not computed
+  c.rule = AgreementRule::for_precision(plan.experiment.precision);
+  c.levels = compare_results(c.a, c.b, c.rule);
+  return c;
 }
 
 }  // namespace iht

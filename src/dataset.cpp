@@ -16,6 +16,7 @@ namespace iht {
 namespace {
 
 constexpr int kLabelLimit = 1024;  // class labels are 0 .. kLabelLimit − 1
+constexpr long kMaxSamples = 1L << 28;  // samples · 4 (the split) stays within an int
 
 
 std::string trim(const std::string& s) {
@@ -55,6 +56,24 @@ double parse_number(const std::string& path, long line, const std::string& colum
 }  // namespace
 
 namespace {
+
+/// What every dataset must satisfy beyond its values: classes 0..c−1 each
+/// present (at least two), and enough samples for the 80/20 split.
+void check_classes_and_split(Dataset& data, const std::set<int>& labels, int max_label) {
+  const std::string& path = data.path;
+  if (data.samples == 0) fail(path, 0, "no data rows after the header");
+  if (labels.size() < 2)
+    fail(path, 0, "only one class (label " + std::to_string(max_label) +
+                      "); classification needs at least two");
+  data.classes = max_label + 1;
+  for (int k = 0; k < data.classes; ++k)
+    if (!labels.count(k))
+      fail(path, 0, "class " + std::to_string(k) + " has no samples (labels must be 0.." +
+                        std::to_string(data.classes - 1) + ", each present)");
+  if (data.train_size() < 1 || data.test_size() < 1)
+    fail(path, 0, std::to_string(data.samples) +
+                      " samples are too few for an 80/20 train/test split (need at least 2)");
+}
 
 Dataset parse_stream(std::istream& in, const std::string& path) {
   Dataset data;
@@ -100,18 +119,7 @@ Dataset parse_stream(std::istream& in, const std::string& path) {
     max_label = std::max(max_label, static_cast<int>(label));
   }
   data.samples = static_cast<int>(data.y.size());
-  if (data.samples == 0) fail(path, 0, "no data rows after the header");
-  if (labels.size() < 2)
-    fail(path, 0, "only one class (label " + std::to_string(max_label) +
-                      "); classification needs at least two");
-  data.classes = max_label + 1;
-  for (int k = 0; k < data.classes; ++k)
-    if (!labels.count(k))
-      fail(path, 0, "class " + std::to_string(k) + " has no samples (labels must be 0.." +
-                        std::to_string(data.classes - 1) + ", each present)");
-  if (data.train_size() < 1 || data.test_size() < 1)
-    fail(path, 0, std::to_string(data.samples) +
-                      " samples are too few for an 80/20 train/test split (need at least 2)");
+  check_classes_and_split(data, labels, max_label);
   return data;
 }
 
@@ -130,6 +138,43 @@ Dataset load_csv(const std::string& path) {
 Dataset parse_csv(const std::string& text, const std::string& label) {
   std::istringstream in(text);
   return parse_stream(in, label);
+}
+
+Dataset make_dataset(const std::string& label, std::vector<std::string> feature_names, std::vector<double> x,
+                     const std::vector<long long>& y) {
+  Dataset data;
+  data.path = label;
+  data.samples = static_cast<int>(y.size());
+  if (y.size() > static_cast<size_t>(kMaxSamples))
+    fail(label, 0, std::to_string(y.size()) + " samples: at most " + std::to_string(kMaxSamples));
+  if (data.samples == 0) fail(label, 0, "no samples");
+  if (x.size() % y.size() != 0 || x.size() == 0)
+    fail(label, 0, "X holds " + std::to_string(x.size()) + " values, not a whole number of rows for " +
+                       std::to_string(y.size()) + " labels");
+  data.features = static_cast<int>(x.size() / y.size());
+  if (!feature_names.empty() && static_cast<int>(feature_names.size()) != data.features)
+    fail(label, 0, std::to_string(feature_names.size()) + " feature names for " + std::to_string(data.features) +
+                       " features");
+  if (feature_names.empty())
+    for (int j = 0; j < data.features; ++j) feature_names.push_back("x" + std::to_string(j));
+  data.feature_names = std::move(feature_names);
+  for (size_t k = 0; k < x.size(); ++k)
+    if (!std::isfinite(x[k]))
+      fail(label, 0, "X[" + std::to_string(k / data.features) + ", " + std::to_string(k % data.features) +
+                         "] is not a finite number");
+  data.x = std::move(x);
+  std::set<int> labels;
+  int max_label = -1;
+  for (size_t i = 0; i < y.size(); ++i) {
+    if (y[i] < 0 || y[i] >= kLabelLimit)
+      fail(label, 0, "y[" + std::to_string(i) + "] = " + std::to_string(y[i]) + ": class labels are 0.." +
+                         std::to_string(kLabelLimit - 1));
+    data.y.push_back(static_cast<int>(y[i]));
+    labels.insert(static_cast<int>(y[i]));
+    max_label = std::max(max_label, static_cast<int>(y[i]));
+  }
+  check_classes_and_split(data, labels, max_label);
+  return data;
 }
 
 Dataset load_dataset(const std::string& name_or_path) {

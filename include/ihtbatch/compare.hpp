@@ -3,8 +3,12 @@
 #include <ostream>
 #include <vector>
 
+#include <string>
+
+#include "ihtbatch/backend.hpp"
 #include "ihtbatch/config.hpp"
 #include "ihtbatch/run.hpp"
+#include "ihtbatch/sweep.hpp"
 
 namespace iht {
 
@@ -37,5 +41,28 @@ std::vector<LevelAgreement> compare_results(const std::vector<RunResult>& a, con
 /// The agreement table, then each disagreeing run with both results.
 void print_agreement(std::ostream& out, const std::vector<LevelAgreement>& levels, const std::vector<RunResult>& a,
                      const std::vector<RunResult>& b, const char* name_a, const char* name_b, int parameters);
+
+/// The runs `compare` computes: the levels of `levels_text` (as --sparsity;
+/// empty: every default sparse level and the dense one), `runs` each, as a
+/// sweep of `seed` plans them. Throws InputError.
+SweepConfig comparison_plan(const Dataset& data, const ExperimentConfig& config, const std::string& levels_text,
+                            long runs, uint64_t seed, int threads);
+
+/// The same runs on two backends, and their agreement. The reference runs in
+/// float64 whatever the precision: it is the yardstick for either.
+struct Comparison {
+  std::vector<RunSpec> specs;
+  ExperimentConfig config_a, config_b;
+  std::vector<RunResult> a, b;
+  AgreementRule rule;
+  std::vector<LevelAgreement> levels;
+  /// docs/SPEC.md §7: at least 99 % agreement on every level.
+  bool ok() const;
+};
+
+/// Runs the plan on `a`, then on `b` (progress counts both). A cancelled
+/// comparison leaves runs uncomputed (steps −1); its levels count only runs
+/// both backends computed.
+Comparison run_comparison(const Dataset& data, const SweepConfig& plan, Backend& a, Backend& b, Progress& progress);
 
 }  // namespace iht

@@ -28,6 +28,13 @@ Dataset load_csv(const std::string& path);
 /// The same from text already in memory; `label` names it in messages.
 Dataset parse_csv(const std::string& text, const std::string& label);
 
+/// A dataset from arrays: x (samples, features) row-major, y one label per
+/// sample; feature_names empty gives x0, x1, …. The same checks as a CSV's
+/// (finite values, classes 0..c−1 each present, enough samples for the
+/// split); InputError naming `label` and the entry.
+Dataset make_dataset(const std::string& label, std::vector<std::string> feature_names, std::vector<double> x,
+                     const std::vector<long long>& y);
+
 /// A shipped dataset by name ("iris"), else the CSV file at that path (write
 /// ./iris for a file of that name). Throws InputError.
 Dataset load_dataset(const std::string& name_or_path);

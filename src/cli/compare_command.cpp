@@ -22,14 +22,6 @@ struct CompareFlags {
   int threads = 0;
 };
 
-std::vector<RunResult> run_on(Backend& backend, const Dataset& data, const ExperimentConfig& config,
-                              const std::vector<RunSpec>& specs) {
-  std::vector<RunResult> results;
-  Progress progress;
-  backend.run(data, config, specs, results, progress);
-  return results;
-}
-
 /// For each disagreeing float64 run, two questions to the reference itself.
 /// Does the run's loss ever rise (γ above 1/L there: an unstable run)? And
 /// does the reference agree with itself when γ changes by one ulp? When it
@@ -76,40 +68,23 @@ int run_compare(const CompareFlags& f, ExperimentFlags& flags) {
   const ExperimentConfig config = flags.resolve();
   const Dataset data = load_dataset(flags.data);
   const int n = static_cast<int>(network_of(data, config).parameters());
-  SweepConfig sweep;
-  sweep.experiment = config;
-  sweep.runs = f.runs;
-  sweep.seed = f.seed;
-  sweep.threads = f.threads;
-  // Default: every sparse level and the dense one (s = n).
-  std::vector<int> levels = f.sparsity.empty() ? default_sparsity_levels(n) : parse_sparsity_list(f.sparsity, n);
-  if (f.sparsity.empty()) levels.push_back(n);
-  sweep.dense = !levels.empty() && levels.back() == n;
-  if (sweep.dense) levels.pop_back();
-  sweep.sparsities = levels;
-  validate(sweep, data);
-  const std::vector<RunSpec> specs = plan_sweep(sweep, data);
-
+  const SweepConfig plan = comparison_plan(data, config, f.sparsity, f.runs, f.seed, f.threads);
   const BackendKind requested = parse_backend(f.backend, "--backend");
   auto a = make_backend(requested, f.threads);
   say_why_not_gpu(requested, *a);
   auto b = make_backend(parse_backend(f.against, "--against"), f.threads);
-  // The reference is float64 only: it is the yardstick for either precision.
-  ExperimentConfig config_b = config;
-  if (b->kind() == BackendKind::kReference) config_b.precision = Precision::kFloat64;
-  std::cerr << "compare: " << specs.size() << " runs, " << a->name() << " (" << to_string(config.precision)
-            << ") against " << b->name() << " (" << to_string(config_b.precision) << ")\n";
-  const auto ra = run_on(*a, data, config, specs);
-  const auto rb = run_on(*b, data, config_b, specs);
-  const AgreementRule rule = AgreementRule::for_precision(config.precision);
-  const auto agreement = compare_results(ra, rb, rule);
-  print_agreement(std::cout, agreement, ra, rb, a->name().c_str(), b->name().c_str(), n);
-  if (config.precision == Precision::kFloat64) report_sensitivity(agreement, specs, data, config_b, rule);
-  bool ok = true;
-  for (const auto& l : agreement) ok = ok && l.fraction() >= 0.99;
+  const bool reference_b = b->kind() == BackendKind::kReference;
+  std::cerr << "compare: " << plan_sweep(plan, data).size() << " runs, " << a->name() << " ("
+            << to_string(config.precision) << ") against " << b->name() << " ("
+            << to_string(reference_b ? Precision::kFloat64 : config.precision) << ")\n";
+  Progress progress;
+  const Comparison c = run_comparison(data, plan, *a, *b, progress);
+  print_agreement(std::cout, c.levels, c.a, c.b, a->name().c_str(), b->name().c_str(), n);
+  if (config.precision == Precision::kFloat64) report_sensitivity(c.levels, c.specs, data, c.config_b, c.rule);
+  const bool ok = c.ok();
   std::cout << (ok ? "agreement >= 99% on every level" : "agreement below 99% on some level") << " ("
-            << to_string(config.precision) << " rule: same stop" << (rule.same_steps ? ", steps" : "")
-            << " and support, |d train loss| <= " << rule.loss_tol << ")\n";
+            << to_string(config.precision) << " rule: same stop" << (c.rule.same_steps ? ", steps" : "")
+            << " and support, |d train loss| <= " << c.rule.loss_tol << ")\n";
   return ok || config.precision != Precision::kFloat64 ? 0 : 1;
 }
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <type_traits>
 
+#include "ihtbatch/limits.hpp"
+
 namespace iht::cli {
 
 /// The integer in `text`, or a CLI::ValidationError naming `flag` (exit code 2).
@@ -43,10 +45,10 @@ CLI::Option* add_integer(CLI::App& app, const std::string& flag, Int& target, In
   return option;
 }
 
-/// Limits of the flags, checked before any work.
-inline constexpr long kMaxRunsPerLevel = 100000000;      // and as many in one sweep
-inline constexpr long long kMaxStepsLimit = 10000000000;  // 10^10 updates per run
-inline constexpr int kMaxThreads = 1024;
-inline constexpr uint64_t kMaxSeed = std::numeric_limits<uint64_t>::max();
+using iht::kMaxMonte;
+using iht::kMaxRunsPerLevel;
+using iht::kMaxSeed;
+using iht::kMaxStepsLimit;
+using iht::kMaxThreads;
 
 }  // namespace iht::cli

@@ -31,7 +31,7 @@ struct ExperimentFlags {
   void add_to(CLI::App& app) {
     add_integer(app, "--max-steps", config.max_steps, 0L, static_cast<long>(kMaxStepsLimit), "Most IHT updates per run");
     app.add_option("--tol", config.tol, "Stop when the train loss is <= tol")->capture_default_str();
-    add_integer(app, "--monte", config.n_monte, 1, 1000000, "Monte Carlo samples for the step size");
+    add_integer(app, "--monte", config.n_monte, 1, kMaxMonte, "Monte Carlo samples for the step size");
     app.add_option("--step-size", config.step_size,
                    "Fixed step size instead of 1/L-hat (0: Monte Carlo estimate)")->capture_default_str();
     app.add_option("--precision", precision, "float64 (double) or float32 (float)")->capture_default_str();

@@ -8,7 +8,7 @@
 #include "ihtbatch/network.hpp"
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/output.hpp"
-#include "ihtbatch/reference.hpp"
+#include "ihtbatch/run_detail.hpp"
 #include "ihtbatch/seeds.hpp"
 #include "options.hpp"
 
@@ -127,21 +127,7 @@ int run_one(RunFlags f, ExperimentFlags& flags, bool seeds_given) {
   auto backend = make_backend(requested, 1);
   say_why_not_gpu(requested, *backend);
   RunDetail detail;
-  RunResult result;
-  if (backend->kind() == BackendKind::kReference) {
-    result = reference_run(data, config, spec, &detail, f.trace);
-  } else {
-    // The row comes from the chosen backend, as in a sweep; the detail around it
-    // (split, θ⁰, ∇f(θ*), trace) from the reference, in float64.
-    ExperimentConfig reference_config = config;
-    reference_config.precision = Precision::kFloat64;
-    reference_run(data, reference_config, spec, &detail, f.trace);
-    std::vector<RunResult> out;
-    Progress progress;
-    backend->run(data, config, {spec}, out, progress);
-    result = out.at(0);
-    detail.grad = reference_gradient(data, config, spec.data_seed, result.theta);
-  }
+  const RunResult result = run_in_detail(data, config, spec, *backend, detail, f.trace);
   if (f.json)
     print_json(result, detail, config, data, backend->name());
   else

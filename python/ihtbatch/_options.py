@@ -1,0 +1,140 @@
+"""Keyword arguments to the engine's types, checked as the CLI checks its flags.
+
+Messages name the CLI's flag (``runs`` is ``--runs``), so that one text
+describes one mistake in both front ends.
+"""
+from __future__ import annotations
+
+import operator
+import os
+from typing import Any, Sequence, Tuple, Union
+
+from . import _core
+
+InputError = _core.InputError
+
+DataArg = Union[str, "os.PathLike[str]", Tuple[Any, Any]]
+
+_LIMITS = _core.limits()
+SEED_MAX = 2**64 - 1
+
+
+def integer(flag: str, value: Any, lo: int, hi: int) -> int:
+    """``value`` as an int in lo..hi, or InputError in the CLI's words."""
+    if isinstance(value, bool):
+        raise InputError(f"{flag}: '{value}' is not an integer in {lo}..{hi}")
+    try:
+        number = operator.index(value)  # int, numpy integers; not 2.5 or "3"
+    except TypeError:
+        raise InputError(f"{flag}: '{value}' is not an integer in {lo}..{hi}") from None
+    if not lo <= number <= hi:
+        raise InputError(f"{flag}: {number} is out of range {lo}..{hi}")
+    return number
+
+
+def real(flag: str, value: Any) -> float:
+    if isinstance(value, bool):
+        raise InputError(f"{flag}: '{value}' is not a number")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{flag}: '{value}' is not a number") from None
+
+
+def dataset(data: DataArg) -> "_core.Dataset":
+    """A shipped name ("iris"), a CSV path, or arrays (X, y)."""
+    if isinstance(data, (str, os.PathLike)):
+        return _core.load_dataset(os.fspath(data))
+    if isinstance(data, tuple) and len(data) == 2:
+        return _arrays(*data)
+    raise InputError(f"--data: expected a shipped dataset's name, a CSV path or a tuple (X, y), "
+                     f"not {type(data).__name__}")
+
+
+def _arrays(x: Any, y: Any) -> "_core.Dataset":
+    import numpy as np
+
+    label = "(X, y)"
+    names = [str(c) for c in x.columns] if hasattr(x, "columns") else []
+    try:
+        xs = np.ascontiguousarray(np.asarray(x, dtype=np.float64))
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{label}: X is not numeric: {exc}") from None
+    if xs.ndim != 2:
+        raise InputError(f"{label}: X must be 2-D (samples, features), not {xs.ndim}-D")
+    ys = np.asarray(y)
+    if ys.ndim != 1:
+        raise InputError(f"{label}: y must be 1-D (one class label per sample), not {ys.ndim}-D")
+    if ys.dtype.kind == "b" or ys.dtype.kind not in "iuf":
+        raise InputError(f"{label}: y must hold integer class labels 0..c-1, not {ys.dtype}")
+    if ys.dtype.kind == "f":
+        bad = np.flatnonzero(~np.isfinite(ys) | (ys != np.floor(ys)))
+        if bad.size:
+            raise InputError(f"{label}: y[{bad[0]}] = {ys[bad[0]]} is not an integer class label")
+    if ys.dtype.kind == "u" and ys.size and ys.max() > np.iinfo(np.int64).max:
+        raise InputError(f"{label}: y holds labels beyond int64")
+    ys = np.ascontiguousarray(ys.astype(np.int64))
+    return _core.dataset_from_arrays(xs, ys, label, names)
+
+
+def experiment(precision: str, hidden: int, activation: str, max_steps: int, tol: float, monte: int,
+               step_size: float) -> "_core.ExperimentConfig":
+    return _core.experiment(
+        max_steps=integer("--max-steps", max_steps, 0, _LIMITS["max_steps"]),
+        tol=real("--tol", tol),
+        monte=integer("--monte", monte, 1, _LIMITS["monte"]),
+        step_size=real("--step-size", step_size),
+        precision=_text("--precision", precision),
+        hidden=integer("--hidden", hidden, 0, _LIMITS["hidden"]),
+        activation=_text("--activation", activation))
+
+
+def sparsity(levels: Union[None, int, str, Sequence[Union[int, str]]]) -> str:
+    """The --sparsity text: "" (the default levels), "1-14", "5%,10%", or a list."""
+    if levels is None:
+        return ""
+    if isinstance(levels, str):
+        if not levels.strip():
+            raise InputError("--sparsity: empty (give levels, e.g. 1-14, or None for the default)")
+        return levels
+    if isinstance(levels, bool):
+        raise InputError(f"--sparsity: '{levels}' is not a level")
+    try:
+        return str(operator.index(levels))
+    except TypeError:
+        pass
+    try:
+        items = list(levels)
+    except TypeError:
+        raise InputError(f"--sparsity: expected levels (1-14, [3, 5, 7], '5%'), not {type(levels).__name__}") from None
+    if not items:
+        raise InputError("--sparsity: no levels given")
+    texts = []
+    for item in items:
+        if isinstance(item, str):
+            texts.append(item)
+        else:
+            texts.append(str(integer("--sparsity", item, 1, 2**31 - 1)))
+    return ",".join(texts)
+
+
+def shard(value: Union[None, str, Tuple[int, int]]) -> Tuple[int, int]:
+    """(index, count) from None, "I/N" or (I, N)."""
+    if value is None:
+        return 0, 1
+    if isinstance(value, str):
+        parts = value.split("/")
+        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+            raise InputError(f"--shard '{value}': expected I/N (e.g. 0/4)")
+        value = (int(parts[0]), int(parts[1]))
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise InputError(f"--shard: expected 'I/N' or (I, N), not {value!r}")
+    count = integer("--shard", value[1], 1, 1000000)
+    index = integer("--shard", value[0], 0, 1000000)
+    return index, count
+
+
+def _text(flag: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise InputError(f"{flag}: expected a string, not {type(value).__name__}")
+    return value

@@ -1,0 +1,121 @@
+"""One run in detail, and the agreement of two backends."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any, List, Optional, Sequence, Union
+
+from . import _core, _options
+from ._drive import drive
+from ._options import DataArg, InputError
+from ._sweep import read_csv
+
+
+@dataclass
+class Run:
+    """One run: ``row`` (its runs.csv values as a pandas Series; ``eps``
+    needs the paired dense run of a sweep, so it is NaN here), θ⁰, θ* and
+    ∇f(θ*) as ndarrays in ``param_names`` order, the split's rows, and
+    ``trace``: train and test loss and support size at every step (a DataFrame
+    indexed by step, from the float64 reference), or None."""
+
+    row: Any
+    backend: str
+    param_names: List[str]
+    theta0: Any
+    theta: Any
+    grad: Any
+    train_indices: List[int]
+    test_indices: List[int]
+    trace: Optional[Any] = None
+
+    @property
+    def params(self) -> Any:
+        """θ⁰, θ* and ∇f(θ*) side by side, indexed by parameter name."""
+        import pandas as pd
+
+        return pd.DataFrame({"theta0": self.theta0, "theta": self.theta, "grad": self.grad},
+                            index=pd.Index(self.param_names, name="param"))
+
+
+def run(data: DataArg = "iris", sparsity: int = 7, *, run: Optional[int] = None, seed: int = 0,
+        data_seed: Optional[int] = None, init_seed: Optional[int] = None, support_seed: Optional[int] = None,
+        hidden: int = 0, activation: str = "tanh", backend: str = "auto", precision: str = "float64",
+        max_steps: int = 10000, tol: float = 0.05, monte: int = 100, step_size: float = 0.0,
+        trace: bool = True) -> Run:
+    """One run, as ``ihtbatch run``: either run ``run`` of the sweep with
+    master seed ``seed`` (the same row as that sweep's), or the three seeds.
+    The row comes from ``backend``; the split, θ⁰, the gradient at θ* and the
+    trace from the float64 reference. Raises ``ihtbatch.InputError``."""
+    seeds: List[int] = []
+    given = [s is not None for s in (data_seed, init_seed, support_seed)]
+    if any(given) and not all(given):
+        raise InputError("give all three of --data-seed, --init-seed and --support-seed")
+    if all(given):
+        seeds = [_options.integer(flag, value, 0, _options.SEED_MAX)
+                 for flag, value in (("--data-seed", data_seed), ("--init-seed", init_seed),
+                                     ("--support-seed", support_seed))]
+    elif run is None:
+        run = 0
+    d = _core.run(data=_options.dataset(data),
+                  experiment=_options.experiment(precision, hidden, activation, max_steps, tol, monte, step_size),
+                  sparsity=_options.integer("--sparsity", sparsity, 1, 2**31 - 1),
+                  run=-1 if run is None else _options.integer("--run", run, 0, _options._LIMITS["runs"] - 1),
+                  seed=_options.integer("--seed", seed, 0, _options.SEED_MAX), seeds=seeds, backend=backend,
+                  trace=bool(trace))
+    row = read_csv(io.StringIO(d["row"])).iloc[0]
+    row["eps"] = float("nan")
+    frame = None
+    if trace:
+        import pandas as pd
+
+        frame = pd.DataFrame({"train_loss": d["trace_train_loss"], "test_loss": d["trace_test_loss"],
+                              "support_size": d["trace_support_size"]})
+        frame.index.name = "step"
+    return Run(row=row, backend=d["backend"], param_names=list(d["param_names"]), theta0=d["theta0"],
+               theta=d["theta"], grad=d["grad"], train_indices=list(d["train_indices"]),
+               test_indices=list(d["test_indices"]), trace=frame)
+
+
+@dataclass
+class Comparison:
+    """The same runs on two backends (docs/SPEC.md §7): ``levels`` (per
+    level: runs, agreeing, fraction, worst |Δ train loss| and |Δ θ|), ``a`` and
+    ``b`` (each backend's runs as runs.csv's columns, without eps), ``theta_a``
+    and ``theta_b``, ``ok`` (at least 99 % agreement on every level) and
+    ``report`` (the CLI's table)."""
+
+    backends: List[str]
+    levels: Any
+    a: Any
+    b: Any
+    theta_a: Any
+    theta_b: Any
+    ok: bool
+    report: str = field(repr=False)
+
+
+def compare(data: DataArg = "iris", sparsity: Union[None, int, str, Sequence[Union[int, str]]] = None,
+            runs: int = 200, *, backend: str = "auto", against: str = "reference", hidden: int = 0,
+            activation: str = "tanh", precision: str = "float64", seed: int = 0, threads: int = 0,
+            max_steps: int = 10000, tol: float = 0.05, monte: int = 100, step_size: float = 0.0,
+            progress: bool = True) -> Comparison:
+    """The same runs on ``backend`` and ``against``, as ``ihtbatch compare``
+    (default levels: every sparse level and the dense one). The reference runs
+    in float64 whatever ``precision``. Ctrl-C stops it and raises
+    KeyboardInterrupt (a half-made comparison is not kept)."""
+    import pandas as pd
+
+    job = _core.CompareJob(
+        data=_options.dataset(data),
+        experiment=_options.experiment(precision, hidden, activation, max_steps, tol, monte, step_size),
+        sparsity=_options.sparsity(sparsity), runs=_options.integer("--runs", runs, 1, _options._LIMITS["runs"]),
+        seed=_options.integer("--seed", seed, 0, _options.SEED_MAX),
+        threads=_options.integer("--threads", threads, 0, _options._LIMITS["threads"]), backend=backend,
+        against=against)
+    a, b = job.backends
+    if drive(job.job, job.planned, progress, f"compare ({a} against {b})"):
+        raise KeyboardInterrupt("compare interrupted; nothing kept")
+    frames = [read_csv(io.StringIO(job.runs_csv(k))).drop(columns="eps") for k in (0, 1)]
+    return Comparison(backends=[a, b], levels=pd.DataFrame(job.levels()).set_index("sparsity"), a=frames[0],
+                      b=frames[1], theta_a=job.theta(0), theta_b=job.theta(1), ok=job.ok, report=job.report())

@@ -1,0 +1,68 @@
+"""Bad input raises InputError (a ValueError) with the CLI's message."""
+import numpy as np
+import pytest
+
+import ihtbatch
+from conftest import REPO
+
+X = np.arange(40, dtype=float).reshape(10, 4)
+Y = np.array([0, 1] * 5)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(runs=0), "--runs: 0 is out of range 1..100000000"),
+    (dict(runs=2.5), "--runs: '2.5' is not an integer"),
+    (dict(runs=True), "--runs: 'True' is not an integer"),
+    (dict(seed=-1), "--seed: -1 is out of range"),
+    (dict(threads=5000), "--threads: 5000 is out of range 0..1024"),
+    (dict(max_steps=10**11), "--max-steps"),
+    (dict(monte=0), "--monte: 0 is out of range"),
+    (dict(hidden=-2), "--hidden: -2 is out of range"),
+    (dict(hidden=400), "1024"),
+    (dict(tol="x"), "--tol: 'x' is not a number"),
+    (dict(tol=float("nan")), "tol"),
+    (dict(step_size=-1.0), "step"),
+    (dict(precision="float16"), "float16"),
+    (dict(activation="gelu"), "gelu"),
+    (dict(backend="tpu"), "--backend"),
+    (dict(sparsity="40"), "--sparsity 40 is out of range"),
+    (dict(sparsity="1-x"), "--sparsity"),
+    (dict(sparsity=[]), "--sparsity: no levels given"),
+    (dict(sparsity=0), "--sparsity 0 is out of range"),
+    (dict(sparsity=""), "--sparsity: empty"),
+    (dict(shard="2/2"), "shard"),
+    (dict(shard="a/b"), "--shard 'a/b'"),
+    (dict(data="no/such.csv"), "no/such.csv: cannot open file"),
+    (dict(data=str(REPO / "data")), "not a regular file"),
+    (dict(data=42), "--data: expected"),
+    (dict(data=(X[:, 0], Y)), "X must be 2-D"),
+    (dict(data=(X, Y[:9])), "X has 10 rows but y has 9"),
+    (dict(data=(X, Y + 0.5)), "y[0] = 0.5 is not an integer class label"),
+    (dict(data=(X, Y * 2)), "class 1 has no samples"),
+    (dict(data=(X, np.zeros(10, int))), "only one class"),
+    (dict(data=(X, -Y)), "y[1] = -1"),
+    (dict(data=(np.where(X == 5, np.nan, X), Y)), "X[1, 1] is not a finite number"),
+    (dict(data=(X, Y.astype(str))), "y must hold integer class labels"),
+    (dict(data=(X[:1], Y[:1])), "only one class"),
+])
+def test_bad_input_raises_the_clis_message(kwargs, message, tmp_path):
+    with pytest.raises(ValueError) as caught:
+        ihtbatch.sweep(**{"runs": 1, "sparsity": 3, "out": tmp_path, "progress": False, **kwargs})
+    assert isinstance(caught.value, ihtbatch.InputError)
+    assert message in str(caught.value)
+
+
+def test_run_and_compare_refuse_bad_input():
+    with pytest.raises(ihtbatch.InputError, match="--sparsity 16 is out of range 1..15"):
+        ihtbatch.run("iris", 16)
+    with pytest.raises(ihtbatch.InputError, match="all three"):
+        ihtbatch.run("iris", 3, data_seed=1)
+    with pytest.raises(ihtbatch.InputError, match="either --run"):
+        ihtbatch.run("iris", 3, run=1, data_seed=1, init_seed=2, support_seed=3)
+    with pytest.raises(ihtbatch.InputError, match="--against"):
+        ihtbatch.compare("iris", 3, runs=1, against="abacus", progress=False)
+
+
+def test_load_refuses_a_directory_without_a_sweep(tmp_path):
+    with pytest.raises(ihtbatch.InputError, match="no runs.csv"):
+        ihtbatch.load(tmp_path)
