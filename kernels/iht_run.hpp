@@ -80,6 +80,13 @@ IHT_HD FinalMetrics final_metrics(const W& w, const Shape& shape, const T* theta
   return m;
 }
 
+/// How often a run asks whether its host wants it stopped (w.stop_requested):
+/// a cancelled sweep waits at most this many steps of each run under way.
+inline constexpr long long kStopCheckSteps = 64;
+static_assert((kStopCheckSteps & (kStopCheckSteps - 1)) == 0, "a power of two: the test is a mask");
+
+IHT_HD bool time_to_check_stop(long long k) { return (k & (kStopCheckSteps - 1)) == kStopCheckSteps - 1; }
+
 /// A run's result as lane 0 writes it (both engines).
 IHT_HD void write_result(WarpResult* out, double lipschitz, double gamma, double train_loss, const FinalMetrics& m,
                          long long steps, long long settled_at, StopReason stop) {
@@ -116,6 +123,7 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
   StopReason stop = StopReason::kMaxSteps;
   T train_loss = T(0);
   for (;; ++k) {
+    if (time_to_check_stop(k) && w.stop_requested()) return;  // a stopped run writes nothing
     train_loss = Model::loss_and_grad(w, shape, theta, train, grad);
     if (stops_before_update(train_loss, k, p, &stop)) break;
     kept = Update::step(w, shape, s, gamma, theta, grad, next, kept);

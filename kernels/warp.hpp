@@ -29,6 +29,12 @@
 //   w.sync()                        lanes' writes to memory are seen by every
 //                                   lane after it (the wide engine's shared arrays):
 //                                     w.each([&](int l) { a[l] = l; }); w.sync();
+//   w.stop_requested()              whether the host asks the run to stop (a
+//                                   cancelled sweep); the run then returns and
+//                                   writes nothing. The CPU's warp reads its
+//                                   host's flag; the GPU's says false (a launch
+//                                   cancels between runs):
+//                                     if (w.stop_requested()) return;
 //   w.ballot(x)                     bit l set where x[l] != 0:
 //                                     uint32_t kept = w.ballot(keep);
 //   w.each_group<T>(body)           body(first) once per lane group:

@@ -8,6 +8,7 @@
 //   CpuWarp::Lanes<double> x;
 //   w.each([&](int l) { x[l] = l; });
 //   double total = w.sum(x);  // 496, in the GPU's butterfly order
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 
@@ -145,6 +146,10 @@ struct CpuWarpTiled {
 
   /// Lanes run one after another here: every write is already seen.
   void sync() const {}
+
+  /// The host's cancel flag (none: never stops).
+  const std::atomic<bool>* stop = nullptr;
+  bool stop_requested() const { return stop != nullptr && stop->load(std::memory_order_relaxed); }
 
   /// Bit l set when pred[l] is nonzero.
   template <class T>

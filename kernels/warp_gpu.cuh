@@ -109,6 +109,9 @@ struct GpuWarp {
   /// Orders the lanes' memory writes before every lane's later reads.
   __device__ __forceinline__ void sync() const { __syncwarp(kFull); }
 
+  /// A launch's runs always finish (the host cancels between runs).
+  __device__ __forceinline__ constexpr bool stop_requested() const { return false; }
+
   template <class T>
   __device__ __forceinline__ uint32_t ballot(const Lanes<T>& pred) const {
     return __ballot_sync(kFull, pred.v != T(0));

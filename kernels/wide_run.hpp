@@ -117,6 +117,7 @@ IHT_HD void wide_run(const W& w, const WideShape& sh, const WarpProblem& p, cons
   StopReason stop = StopReason::kMaxSteps;
   T train_loss = T(0);
   for (;; ++k) {
+    if (time_to_check_stop(k) && w.stop_requested()) return;  // a stopped run writes nothing
     train_loss = Model::loss_and_grad(w, sh, scr.theta, train, buf, scr.grad);
     if (stops_before_update(train_loss, k, p, &stop)) break;
     Update::step_wide(w, n, s, gamma, scr.theta, scr.grad, scr.next, scr.kept);

@@ -49,6 +49,7 @@ struct ScalarWarp {
     body();
   }
   void sync() const {}
+  bool stop_requested() const { return false; }
 
   template <class T>
   static T lane_index(int lane) {

@@ -2,7 +2,10 @@
 // independent float64 reference.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
+#include <thread>
 #include <sstream>
 
 #include "test_support.hpp"
@@ -212,6 +215,51 @@ TEST(WarpEngine, CancelledBatchLeavesRunsUnwritten) {
   progress.cancel = true;
   make_backend("cpu", 2)->run(iris(), short_config(), all_levels(iris(), 2), out, progress);
   for (const auto& r : out) EXPECT_EQ(r.steps, -1);
+}
+
+TEST(WarpEngine, ARunAskedToStopReturnsWithoutWritingOnEitherEngine) {
+  ExperimentConfig hidden = short_config();
+  hidden.hidden = 4;  // the wide engine
+  for (const ExperimentConfig& config : {short_config(), hidden}) {
+    const warp::WarpProblem p = warp::make_problem(iris(), config);
+    warp::AlignedScratch buffer;
+    const auto scratch = warp::host_scratch<double>(p, buffer);
+    std::atomic<bool> stop{true};
+    warp::WarpResult r{};
+    r.steps = -1;
+    std::vector<double> theta(p.n, -7.0);
+    warp::dispatch_kernel(p, [&](auto kernel) {
+      kernel.run(warp::CpuWarp{&stop}, p, warp::to_warp(RunSpec{3, 0, 1, 2, 3}), scratch, &r, theta.data());
+    });
+    EXPECT_EQ(r.steps, -1) << "hidden " << config.hidden;
+    for (double t : theta) EXPECT_EQ(t, -7.0);
+    stop = false;  // the same run, not stopped, is written
+    warp::dispatch_kernel(p, [&](auto kernel) {
+      kernel.run(warp::CpuWarp{&stop}, p, warp::to_warp(RunSpec{3, 0, 1, 2, 3}), scratch, &r, theta.data());
+    });
+    EXPECT_GE(r.steps, 0);
+  }
+}
+
+TEST(WarpEngine, ACancelStopsTheRunsUnderWay) {
+  // digits runs far too long to finish (10^6 steps of 0.15 ms, and no fixed
+  // point in sight): a cancel must stop them part way, leave them not
+  // computed and count none as done.
+  const Dataset digits = load_dataset("digits");
+  ExperimentConfig config = short_config();
+  config.max_steps = 1000000;
+  config.tol = 0;
+  std::vector<RunResult> out;
+  Progress progress;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    progress.cancel = true;
+  });
+  make_backend("cpu", 2)->run(digits, config, {RunSpec{650, 0, 1, 2, 3}, RunSpec{65, 1, 4, 5, 6}}, out, progress);
+  canceller.join();
+  ASSERT_EQ(out.size(), 2u);
+  for (const auto& r : out) EXPECT_EQ(r.steps, -1);
+  EXPECT_EQ(progress.done.load(), 0);
 }
 
 TEST(WarpEngine, HostScratchIsAlignedAsTheKernelsRequire) {

@@ -11,13 +11,14 @@ namespace iht {
 namespace {
 
 template <class T>
-RunResult run_one(const warp::WarpProblem& p, const RunSpec& spec, warp::AlignedScratch& buffer) {
+RunResult run_one(const warp::WarpProblem& p, const RunSpec& spec, warp::AlignedScratch& buffer,
+                  const std::atomic<bool>& stop) {
   const auto scratch = warp::host_scratch<T>(p, buffer);
   warp::WarpResult result{};
   result.steps = -1;
   std::vector<double> theta(p.n);
   warp::dispatch_kernel(
-      p, [&](auto kernel) { kernel.run(warp::CpuWarp{}, p, warp::to_warp(spec), scratch, &result, theta.data()); });
+      p, [&](auto kernel) { kernel.run(warp::CpuWarp{&stop}, p, warp::to_warp(spec), scratch, &result, theta.data()); });
   return warp::to_run_result(result, theta.data(), spec, p.n);
 }
 
@@ -35,7 +36,10 @@ class CpuWarpBackend final : public Backend {
     const bool single = config.precision == Precision::kFloat32;
     parallel_for(specs.size(), threads_, progress, [&](size_t i) {
       thread_local warp::AlignedScratch buffer;
-      results[i] = single ? run_one<float>(p, specs[i], buffer) : run_one<double>(p, specs[i], buffer);
+      // A cancel stops the runs under way too (a digits run takes seconds); they stay not computed.
+      results[i] = single ? run_one<float>(p, specs[i], buffer, progress.cancel)
+                          : run_one<double>(p, specs[i], buffer, progress.cancel);
+      return results[i].steps >= 0;
     });
   }
 

@@ -23,7 +23,8 @@ inline int resolve_threads(int threads) {
 }
 
 /// Calls body(i) for i in [0, count) unless progress.cancel is set; counts
-/// each finished item in progress.done. Rethrows the first exception.
+/// in progress.done each item body finished (returned true: not stopped half
+/// way by the cancel). Rethrows the first exception.
 template <class Body>
 void parallel_for(size_t count, int threads, Progress& progress, Body body) {
   std::atomic<size_t> next{0};
@@ -34,15 +35,16 @@ void parallel_for(size_t count, int threads, Progress& progress, Body body) {
       if (progress.cancel.load(std::memory_order_relaxed)) return;
       const size_t i = next.fetch_add(1);
       if (i >= count) return;
+      bool finished = false;
       try {
-        body(i);
+        finished = body(i);
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!error) error = std::current_exception();
         progress.cancel = true;
         return;
       }
-      progress.done.fetch_add(1, std::memory_order_relaxed);
+      if (finished) progress.done.fetch_add(1, std::memory_order_relaxed);
     }
   };
   const int n = std::min<int>(resolve_threads(threads), static_cast<int>(std::max<size_t>(count, 1)));

@@ -284,6 +284,7 @@ class ReferenceBackend final : public Backend {
     results.assign(specs.size(), RunResult{});
     parallel_for(specs.size(), threads_, progress, [&](size_t i) {
       results[i] = reference_run(data, config, specs[i]);
+      return true;
     });
   }
 
