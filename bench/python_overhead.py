@@ -1,12 +1,15 @@
 """What the Python package adds: a default sweep through ihtbatch.sweep()
-against the CLI's, alternated, and the time of `import ihtbatch`.
+against the CLI's, alternated, and the time of `import ihtbatch`; and how
+long Ctrl-C takes to stop a sweep (IRIS, and digits, whose runs take seconds).
 
 Usage: <venv>/bin/python bench/python_overhead.py CLI [--rounds 3]
 (the venv with the package installed, e.g. build-python/venv after
 scripts/python_test.sh; CLI: build/ihtbatch). Prints min and median of each.
 """
+import _thread
 import argparse
 import statistics
+import threading
 import subprocess
 import sys
 import tempfile
@@ -31,6 +34,23 @@ def import_time():
     return time.perf_counter() - start
 
 
+def interrupt_latency(ihtbatch, data):
+    """Seconds from Ctrl-C (sent 2 s into a sweep) to the Interrupted exception."""
+    sent = []
+
+    def press():
+        sent.append(time.perf_counter())
+        _thread.interrupt_main()
+
+    timer = threading.Timer(2.0, press)
+    timer.start()
+    try:
+        ihtbatch.sweep(data, runs=1000, progress=False)
+    except ihtbatch.Interrupted as exc:
+        return time.perf_counter() - sent[0], len(exc.sweep.runs)
+    raise RuntimeError("the sweep ended before the interrupt")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("cli")
@@ -50,6 +70,9 @@ def main():
     for name, times in (("cli", cli), ("python", py)):
         print(f"{name}: min {min(times):.2f} s, median {statistics.median(times):.2f} s")
     print(f"python / cli: min {min(py) / min(cli):.4f}, median {statistics.median(py) / statistics.median(cli):.4f}")
+    for data in ("iris", "digits"):
+        latencies = [interrupt_latency(ihtbatch, data) for _ in range(3)]
+        print(f"Ctrl-C on {data}: " + ", ".join(f"{s:.3f} s ({n} runs kept)" for s, n in latencies))
 
 
 def time_of(argv):
