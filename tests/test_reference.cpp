@@ -130,3 +130,12 @@ TEST(Reference, IsAPureFunctionOfTheSeeds) {
   const RunResult c = reference_run(iris(), quick_config(300), RunSpec{6, 0, 5, 6, 8});
   EXPECT_NE(a.theta, c.theta);
 }
+
+TEST(Reference, ARunAskedToStopIsNotComputed) {
+  std::atomic<bool> stop{true};
+  const RunResult stopped = reference_run(iris(), quick_config(300), RunSpec{7, 0, 1, 2, 3}, nullptr, false, &stop);
+  EXPECT_EQ(stopped.steps, -1);
+  EXPECT_TRUE(stopped.theta.empty());
+  stop = false;
+  EXPECT_EQ(reference_run(iris(), quick_config(300), RunSpec{7, 0, 1, 2, 3}, nullptr, false, &stop).steps, 300);
+}

@@ -2,6 +2,7 @@
 // The CPU reference: one run at a time, float64, obvious loops (docs/SPEC.md §3).
 // It is the oracle for every other backend and shares no code with kernels/
 // beyond the RNG, the dataset and the config.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -25,9 +26,11 @@ struct RunDetail {
 };
 
 /// One run exactly as docs/SPEC.md §3; `detail` (optional) receives the split, θ⁰,
-/// ∇f(θ*) and, when want_trace, the per-step trace.
+/// ∇f(θ*) and, when want_trace, the per-step trace. When *stop becomes true
+/// (a cancelled sweep) the run returns at its next step, not computed (steps −1).
 RunResult reference_run(const Dataset& data, const ExperimentConfig& config, const RunSpec& spec,
-                        RunDetail* detail = nullptr, bool want_trace = false);
+                        RunDetail* detail = nullptr, bool want_trace = false,
+                        const std::atomic<bool>* stop = nullptr);
 
 /// f(θ): mean cross-entropy of config's network on the training split of data_seed.
 double reference_loss(const Dataset& data, const ExperimentConfig& config, uint64_t data_seed,

@@ -8,8 +8,9 @@
 namespace iht {
 
 /// The run `spec` on `backend`; `detail` receives the split, θ⁰, ∇f(θ*) at the
-/// backend's θ*, and with want_trace the reference's float64 trace.
+/// backend's θ*, and with want_trace the reference's float64 trace. A cancel
+/// (progress.cancel) stops it: the result then has steps −1.
 RunResult run_in_detail(const Dataset& data, const ExperimentConfig& config, const RunSpec& spec, Backend& backend,
-                        RunDetail& detail, bool want_trace);
+                        RunDetail& detail, bool want_trace, Progress& progress);
 
 }  // namespace iht

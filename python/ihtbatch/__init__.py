@@ -5,7 +5,7 @@
     >>> sw.summary                     # summary.csv, a DataFrame
     >>> sw.runs.groupby("sparsity").test_acc.mean()
     >>> sw.theta.shape                 # (runs, parameters), θ* of every run
-    >>> sw.to_dir("results")           # the CLI's files, byte for byte
+    >>> sw.to_dir("results")           # the CLI's files
 
 ``sweep``, ``run``, ``compare``, ``load`` and ``figures`` mirror the CLI's
 ``sweep``, ``run``, ``compare`` and ``scripts/figures.py``; bad input raises

@@ -42,9 +42,12 @@ def real(flag: str, value: Any) -> float:
 
 
 def dataset(data: DataArg) -> "_core.Dataset":
-    """A shipped name ("iris"), a CSV path, or arrays (X, y)."""
-    if isinstance(data, (str, os.PathLike)):
-        return _core.load_dataset(os.fspath(data))
+    """A string: a shipped name ("iris"), else a CSV path, as the CLI's --data;
+    a path object: always the file; or arrays (X, y)."""
+    if isinstance(data, str):
+        return _core.load_dataset(data)
+    if isinstance(data, os.PathLike):
+        return _core.load_csv(os.fspath(data))
     if isinstance(data, tuple) and len(data) == 2:
         return _arrays(*data)
     raise InputError(f"--data: expected a shipped dataset's name, a CSV path or a tuple (X, y), "

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, List, Optional, Sequence, Union
 
 from . import _core, _options
-from ._drive import drive
+from ._drive import drive, show_progress
 from ._options import DataArg, InputError
 from ._sweep import read_csv
 
@@ -46,7 +46,8 @@ def run(data: DataArg = "iris", sparsity: int = 7, *, run: Optional[int] = None,
     """One run, as ``ihtbatch run``: either run ``run`` of the sweep with
     master seed ``seed`` (the same row as that sweep's), or the three seeds.
     The row comes from ``backend``; the split, θ⁰, the gradient at θ* and the
-    trace from the float64 reference. Raises ``ihtbatch.InputError``."""
+    trace from the float64 reference. Raises ``ihtbatch.InputError``; Ctrl-C
+    stops it (KeyboardInterrupt)."""
     seeds: List[int] = []
     given = [s is not None for s in (data_seed, init_seed, support_seed)]
     if any(given) and not all(given):
@@ -57,12 +58,18 @@ def run(data: DataArg = "iris", sparsity: int = 7, *, run: Optional[int] = None,
                                      ("--support-seed", support_seed))]
     elif run is None:
         run = 0
-    d = _core.run(data=_options.dataset(data),
-                  experiment=_options.experiment(precision, hidden, activation, max_steps, tol, monte, step_size),
-                  sparsity=_options.integer("--sparsity", sparsity, 1, 2**31 - 1),
-                  run=-1 if run is None else _options.integer("--run", run, 0, _options._LIMITS["runs"] - 1),
-                  seed=_options.integer("--seed", seed, 0, _options.SEED_MAX), seeds=seeds, backend=backend,
-                  trace=bool(trace))
+    import numpy  # noqa: F401  the arrays leave through numpy: imported now, not under a pending Ctrl-C
+
+    job = _core.RunJob(data=_options.dataset(data),
+                       experiment=_options.experiment(precision, hidden, activation, max_steps, tol, monte,
+                                                      step_size),
+                       sparsity=_options.integer("--sparsity", sparsity, 1, 2**31 - 1),
+                       run=-1 if run is None else _options.integer("--run", run, 0, _options._LIMITS["runs"] - 1),
+                       seed=_options.integer("--seed", seed, 0, _options.SEED_MAX), seeds=seeds, backend=backend,
+                       trace=bool(trace))
+    if drive(job.job, 1, False, "run"):
+        raise KeyboardInterrupt("run interrupted")
+    d = job.values()
     row = read_csv(io.StringIO(d["row"])).iloc[0]
     row["eps"] = float("nan")
     frame = None
@@ -99,11 +106,13 @@ def compare(data: DataArg = "iris", sparsity: Union[None, int, str, Sequence[Uni
             runs: int = 200, *, backend: str = "auto", against: str = "reference", hidden: int = 0,
             activation: str = "tanh", precision: str = "float64", seed: int = 0, threads: int = 0,
             max_steps: int = 10000, tol: float = 0.05, monte: int = 100, step_size: float = 0.0,
-            progress: bool = True) -> Comparison:
+            progress: Optional[bool] = None) -> Comparison:
     """The same runs on ``backend`` and ``against``, as ``ihtbatch compare``
     (default levels: every sparse level and the dense one). The reference runs
-    in float64 whatever ``precision``. Ctrl-C stops it and raises
-    KeyboardInterrupt (a half-made comparison is not kept)."""
+    in float64 whatever ``precision``. ``progress``: a bar (None: in terminals
+    and notebooks). Ctrl-C stops it and raises KeyboardInterrupt (a half-made
+    comparison is not kept)."""
+    import numpy  # noqa: F401  see run()
     import pandas as pd
 
     job = _core.CompareJob(
@@ -114,7 +123,7 @@ def compare(data: DataArg = "iris", sparsity: Union[None, int, str, Sequence[Uni
         threads=_options.integer("--threads", threads, 0, _options._LIMITS["threads"]), backend=backend,
         against=against)
     a, b = job.backends
-    if drive(job.job, job.planned, progress, f"compare ({a} against {b})"):
+    if drive(job.job, job.planned, show_progress(progress), f"compare ({a} against {b})"):
         raise KeyboardInterrupt("compare interrupted; nothing kept")
     frames = [read_csv(io.StringIO(job.runs_csv(k))).drop(columns="eps") for k in (0, 1)]
     return Comparison(backends=[a, b], levels=pd.DataFrame(job.levels()).set_index("sparsity"), a=frames[0],

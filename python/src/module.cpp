@@ -204,43 +204,55 @@ iht::ExperimentConfig experiment(long max_steps, double tol, int monte, double s
   return c;
 }
 
-nb::dict one_run(const iht::Dataset& data, const iht::ExperimentConfig& config, int sparsity, long run,
-                 uint64_t seed, std::vector<uint64_t> seeds, const std::string& backend_name, bool trace) {
-  const iht::Network net = iht::network_of(data, config);
-  const int n = static_cast<int>(net.parameters());
-  if (sparsity < 1 || sparsity > n)
-    throw iht::InputError("--sparsity " + std::to_string(sparsity) + " is out of range 1.." + std::to_string(n));
+/// One run in detail, as `ihtbatch run` computes it.
+struct RunJob {
+  iht::Dataset data;
+  iht::ExperimentConfig config;
   iht::RunSpec spec;
-  if (run >= 0) {
-    if (!seeds.empty()) throw iht::InputError("give either --run (with --seed) or the three seeds, not both");
-    spec = iht::derive_run(seed, run, sparsity);
-  } else {
-    if (seeds.size() != 3) throw iht::InputError("give --data-seed, --init-seed and --support-seed (or --run R)");
-    spec = iht::RunSpec{sparsity, 0, seeds[0], seeds[1], seeds[2]};
-  }
-  auto backend = iht::make_backend(iht::parse_backend(backend_name), 1);
+  std::unique_ptr<iht::Backend> backend;
+  bool trace = false;
   iht::RunDetail detail;
   iht::RunResult result;
-  {
-    nb::gil_scoped_release release;
-    result = iht::run_in_detail(data, config, spec, *backend, detail, trace);
+  std::unique_ptr<Job> job;
+
+  RunJob(iht::Dataset data_in, iht::ExperimentConfig config_in, int sparsity, long run, uint64_t seed,
+         std::vector<uint64_t> seeds, const std::string& backend_name, bool want_trace)
+      : data(std::move(data_in)), config(config_in), trace(want_trace) {
+    const int n = static_cast<int>(iht::network_of(data, config).parameters());
+    if (sparsity < 1 || sparsity > n)
+      throw iht::InputError("--sparsity " + std::to_string(sparsity) + " is out of range 1.." + std::to_string(n));
+    if (run >= 0) {
+      if (!seeds.empty()) throw iht::InputError("give either --run (with --seed) or the three seeds, not both");
+      spec = iht::derive_run(seed, run, sparsity);
+    } else {
+      if (seeds.size() != 3) throw iht::InputError("give --data-seed, --init-seed and --support-seed (or --run R)");
+      spec = iht::RunSpec{sparsity, 0, seeds[0], seeds[1], seeds[2]};
+    }
+    backend = iht::make_backend(iht::parse_backend(backend_name), 1);
+    job = std::make_unique<Job>(
+        [this](iht::Progress& p) { result = iht::run_in_detail(data, config, spec, *backend, detail, trace, p); });
   }
-  nb::dict d;
-  d["row"] = runs_csv({result}, {});
-  d["backend"] = backend->name();
-  d["param_names"] = net.parameter_names();
-  d["train_indices"] = detail.train_indices;
-  d["test_indices"] = detail.test_indices;
-  d["theta0"] = to_numpy(std::move(detail.theta0));
-  d["theta"] = to_numpy(std::move(result.theta));
-  d["grad"] = to_numpy(std::move(detail.grad));
-  if (trace) {
-    d["trace_train_loss"] = to_numpy(std::move(detail.trace.train_loss));
-    d["trace_test_loss"] = to_numpy(std::move(detail.trace.test_loss));
-    d["trace_support_size"] = detail.trace.support_size;
+
+  /// The finished run's values (None when a cancel stopped it).
+  nb::object values() {
+    if (result.steps < 0) return nb::none();
+    nb::dict d;
+    d["row"] = runs_csv({result}, {});
+    d["backend"] = backend->name();
+    d["param_names"] = iht::network_of(data, config).parameter_names();
+    d["train_indices"] = detail.train_indices;
+    d["test_indices"] = detail.test_indices;
+    d["theta0"] = to_numpy(std::vector<double>(detail.theta0));
+    d["theta"] = to_numpy(std::vector<double>(result.theta));
+    d["grad"] = to_numpy(std::vector<double>(detail.grad));
+    if (trace) {
+      d["trace_train_loss"] = to_numpy(std::vector<double>(detail.trace.train_loss));
+      d["trace_test_loss"] = to_numpy(std::vector<double>(detail.trace.test_loss));
+      d["trace_support_size"] = detail.trace.support_size;
+    }
+    return d;
   }
-  return d;
-}
+};
 
 }  // namespace
 
@@ -363,6 +375,11 @@ NB_MODULE(_core, m) {
         return theta_of(which == 0 ? c.result.a : c.result.b, n);
       });
 
-  m.def("run", &one_run, "data"_a, "experiment"_a, "sparsity"_a, "run"_a, "seed"_a, "seeds"_a, "backend"_a,
-        "trace"_a);
+  nb::class_<RunJob>(m, "RunJob")
+      .def(nb::init<iht::Dataset, iht::ExperimentConfig, int, long, uint64_t, std::vector<uint64_t>,
+                    const std::string&, bool>(),
+           "data"_a, "experiment"_a, "sparsity"_a, "run"_a, "seed"_a, "seeds"_a, "backend"_a, "trace"_a)
+      .def_prop_ro("job", [](RunJob& r) -> Job& { return *r.job; }, nb::rv_policy::reference_internal)
+      .def("values", &RunJob::values);
+  m.def("load_csv", &iht::load_csv, "path"_a);
 }

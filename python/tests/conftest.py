@@ -13,10 +13,11 @@ SMALL = dict(sparsity="3,7", runs=12, max_steps=300, seed=5, threads=2)
 
 @pytest.fixture(scope="session")
 def cli():
-    """The CLI built from this tree (scripts/python_test.sh sets IHTBATCH_CLI)."""
-    path = os.environ.get("IHTBATCH_CLI")
-    if not path:
-        pytest.skip("IHTBATCH_CLI is not set: the CLI to compare with (scripts/python_test.sh sets it)")
+    """The CLI built from this tree: IHTBATCH_CLI (scripts/python_test.sh sets
+    it), else build/ihtbatch."""
+    path = os.environ.get("IHTBATCH_CLI") or str(REPO / "build" / "ihtbatch")
+    if not os.path.exists(path):
+        pytest.skip(f"no CLI to compare with at {path}: build it (scripts/test.sh) or set IHTBATCH_CLI")
     if not os.access(path, os.X_OK):
         pytest.fail(f"IHTBATCH_CLI={path} is not an executable")
     return path

@@ -7,16 +7,18 @@ import pytest
 
 import ihtbatch
 
-CONFIG = dict(sparsity="1-14", runs=400, seed=2, threads=2)  # 6,000 runs: several seconds
+CONFIG = dict(sparsity="1-14", runs=400, seed=2, threads=2, backend="cpu")  # 6,000 runs: several seconds
 
 
 def interrupt_after_progress(out):
     """Ctrl-C once the journal holds runs (the sweep is well under way)."""
     def watch():
         journal = out / "journal.bin"
-        while not (journal.exists() and journal.stat().st_size > 4096):
+        for _ in range(3000):  # a minute at most: a sweep that never journals fails below
+            if journal.exists() and journal.stat().st_size > 4096:
+                _thread.interrupt_main()
+                return
             threading.Event().wait(0.02)
-        _thread.interrupt_main()
     threading.Thread(target=watch, daemon=True).start()
 
 
@@ -35,9 +37,9 @@ def test_interrupt_keeps_finished_runs_and_resume_completes(tmp_path):
 
     resumed = ihtbatch.sweep("iris", **CONFIG, out=out, resume=True, progress=False)
     assert resumed.complete and len(resumed.runs) == planned and not (out / "journal.bin").exists()
-    whole = ihtbatch.sweep("iris", **CONFIG, progress=False)
-    assert (out / "runs.csv").read_bytes() == (whole.directory / "runs.csv").read_bytes()
-    assert (out / "summary.csv").read_bytes() == (whole.directory / "summary.csv").read_bytes()
+    whole = ihtbatch.sweep("iris", **CONFIG, out=tmp_path / "whole", progress=False)
+    assert (out / "runs.csv").read_bytes() == (tmp_path / "whole" / "runs.csv").read_bytes()
+    assert (out / "summary.csv").read_bytes() == (tmp_path / "whole" / "summary.csv").read_bytes()
     np.testing.assert_array_equal(resumed.theta, whole.theta)
 
 
@@ -48,3 +50,22 @@ def test_an_unfinished_journal_is_not_overwritten(tmp_path):
         ihtbatch.sweep("iris", **CONFIG, out=out, progress=False)
     with pytest.raises(ihtbatch.InputError, match="--resume"):
         ihtbatch.sweep("iris", **CONFIG, out=out, progress=False)
+
+
+def test_an_interrupted_run_raises_keyboard_interrupt():
+    # A digits run of 10^5 steps takes about 16 s; Ctrl-C stops it part way.
+    threading.Timer(0.5, _thread.interrupt_main).start()
+    with pytest.raises(KeyboardInterrupt) as caught:
+        ihtbatch.run("digits", 50, max_steps=100000, tol=0, trace=False, backend="cpu")
+    assert "run interrupted" in str(caught.value)
+
+
+def test_an_interrupted_reference_sweep_keeps_its_finished_runs(tmp_path):
+    # 900 reference runs of 2,000 steps take about 5 s on 2 cores; Ctrl-C after 1.5 s.
+    threading.Timer(1.5, _thread.interrupt_main).start()
+    with pytest.raises(ihtbatch.Interrupted) as caught:
+        ihtbatch.sweep("iris", sparsity="3,7", runs=300, seed=4, max_steps=2000, threads=2, backend="reference",
+                       out=tmp_path, progress=False)
+    partial = caught.value.sweep
+    assert 0 < len(partial.runs) < 900 and partial.meta["backend"] == "reference"
+    assert (tmp_path / "journal.bin").exists()

@@ -86,7 +86,7 @@ def test_a_tiny_sweep_on_every_available_backend():
 
 
 def test_run_is_the_sweeps_row():
-    sw = ihtbatch.sweep("iris", **SMALL, progress=False)
+    sw = ihtbatch.sweep("iris", **SMALL, backend="cpu", progress=False)
     r = ihtbatch.run("iris", 7, run=4, seed=SMALL["seed"], max_steps=SMALL["max_steps"], backend="cpu")
     row = sw.runs[(sw.runs.sparsity == 7) & (sw.runs.run == 4)].iloc[0]
     for col in ("data_seed", "init_seed", "support_seed", "steps", "stop", "train_loss", "test_acc", "lipschitz"):
@@ -105,7 +105,7 @@ def test_run_is_the_sweeps_row():
 
 
 def test_compare_agrees_and_reports():
-    c = ihtbatch.compare("iris", "3,7,15", runs=6, max_steps=300, progress=False)
+    c = ihtbatch.compare("iris", "3,7,15", runs=6, max_steps=300, backend="cpu", progress=False)
     assert c.backends == ["cpu", "reference"]
     assert list(c.levels.index) == [3, 7, 15] and (c.levels.runs == 6).all()
     assert c.ok and (c.levels.fraction == 1.0).all()
@@ -140,6 +140,39 @@ def test_signature_defaults_are_the_engines():
                 assert params[key].default == value, (fn.__name__, key)
 
 
-def test_progress_bar_writes_to_stderr(capsys):
-    ihtbatch.sweep("iris", sparsity=7, runs=200, max_steps=2000, progress=True)
-    assert "run" in capsys.readouterr().err
+def test_progress_bar_writes_to_stderr_when_asked(capsys):
+    ihtbatch.sweep("iris", sparsity=7, runs=200, max_steps=2000, backend="cpu", progress=True)
+    assert "sweep (cpu)" in capsys.readouterr().err
+    ihtbatch.sweep("iris", sparsity=7, runs=20, max_steps=200, backend="cpu")  # None: no terminal here
+    assert capsys.readouterr().err == ""
+
+
+def test_a_sweep_keeps_its_results_when_its_directory_is_reused(tmp_path):
+    first = ihtbatch.sweep("iris", **dict(SMALL, seed=0), out=tmp_path, progress=False)
+    runs, theta = first.runs.copy(), first.theta.copy()
+    ihtbatch.sweep("iris", **dict(SMALL, seed=1), out=tmp_path, progress=False)
+    pd.testing.assert_frame_equal(first.runs, runs)
+    np.testing.assert_array_equal(first.theta, theta)
+    assert first.meta["seed"] == 0 and ihtbatch.load(tmp_path).meta["seed"] == 1
+    first.to_dir(tmp_path / "again")
+    assert ihtbatch.load(tmp_path / "again").meta["seed"] == 0
+
+
+def test_to_dir_refuses_an_unfinished_sweeps_directory(tmp_path):
+    (tmp_path / "journal.bin").write_bytes(b"x")
+    sw = ihtbatch.sweep("iris", sparsity=7, runs=2, max_steps=50, progress=False)
+    with pytest.raises(ihtbatch.InputError, match="unfinished sweep"):
+        sw.to_dir(tmp_path)
+    assert sw.directory is None  # its temporary directory is gone; the results are in memory
+    assert len(sw.runs) == 4
+
+
+def test_a_path_object_is_a_file_never_a_shipped_set(tmp_path, monkeypatch):
+    rows = (REPO / "data" / "iris.csv").read_text().splitlines()
+    (tmp_path / "iris").write_text("\n".join(rows[:1] + rows[1:21] + rows[51:71]) + "\n")  # 40 rows
+    monkeypatch.chdir(tmp_path)
+    from pathlib import Path
+
+    sw = ihtbatch.sweep(Path("iris"), sparsity=3, runs=2, max_steps=50, progress=False)
+    assert sw.meta["data"]["samples"] == 40
+    assert ihtbatch.sweep("iris", sparsity=3, runs=2, max_steps=50, progress=False).meta["data"]["samples"] == 150

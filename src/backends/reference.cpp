@@ -283,8 +283,8 @@ class ReferenceBackend final : public Backend {
            std::vector<RunResult>& results, Progress& progress) override {
     results.assign(specs.size(), RunResult{});
     parallel_for(specs.size(), threads_, progress, [&](size_t i) {
-      results[i] = reference_run(data, config, specs[i]);
-      return true;
+      results[i] = reference_run(data, config, specs[i], nullptr, false, &progress.cancel);
+      return results[i].steps >= 0;
     });
   }
 
@@ -295,7 +295,7 @@ class ReferenceBackend final : public Backend {
 }  // namespace
 
 RunResult reference_run(const Dataset& data, const ExperimentConfig& config, const RunSpec& spec,
-                        RunDetail* detail, bool want_trace) {
+                        RunDetail* detail, bool want_trace, const std::atomic<bool>* stop) {
   if (config.precision != Precision::kFloat64)
     throw InputError("the reference backend computes in float64 only (--precision float64)");
   const Problem p = make_problem(data, config, spec.data_seed);
@@ -315,6 +315,11 @@ RunResult reference_run(const Dataset& data, const ExperimentConfig& config, con
   std::vector<double> grad;
   long k = 0;
   for (;; ++k) {
+    if (stop && stop->load(std::memory_order_relaxed)) {
+      RunResult stopped;  // not a result: dropped by whoever asked it to stop
+      stopped.spec = spec;
+      return stopped;
+    }
     const double train_loss = loss(p, p.train, theta, &grad);
     if (detail && want_trace) {
       detail->trace.train_loss.push_back(train_loss);

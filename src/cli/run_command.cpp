@@ -127,7 +127,8 @@ int run_one(RunFlags f, ExperimentFlags& flags, bool seeds_given) {
   auto backend = make_backend(requested, 1);
   say_why_not_gpu(requested, *backend);
   RunDetail detail;
-  const RunResult result = run_in_detail(data, config, spec, *backend, detail, f.trace);
+  Progress progress;
+  const RunResult result = run_in_detail(data, config, spec, *backend, detail, f.trace, progress);
   if (f.json)
     print_json(result, detail, config, data, backend->name());
   else
