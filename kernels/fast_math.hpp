@@ -12,13 +12,10 @@
 #include "ihtbatch/hostdevice.hpp"
 #include "ihtbatch/portable_math.hpp"  // bit_copy
 
-// The a·b + c below (and in split.hpp's sums of squares) give the GPU's bits
-// on the CPU only where GCC fuses them as nvcc does: with FMA instructions.
-// Without, a build would run and differ at ~1e-14 (IHTBATCH_NATIVE=OFF adds
-// -mavx2 -mfma for that reason).
-#if !defined(__CUDACC__) && (defined(__x86_64__) || defined(__i386__)) && !defined(__FMA__)
-#error "the CPU warp engine needs FMA instructions to compute the GPU's bits (build with -mfma or -march=native)"
-#endif
+// Every a·b + c of the engine is an explicit fused multiply-add (B::fma,
+// fma_c), and the code is built without contraction (-ffp-contract=off; nvcc
+// --fmad=false): what is written is what every machine computes, with FMA
+// instructions or without (then std::fma, slower, the same bits).
 
 namespace iht::warp {
 
@@ -67,9 +64,9 @@ struct FloatFormat<float> {
 /// vector in lane_vec.hpp. All bit arithmetic below is unsigned, so it wraps
 /// instead of overflowing.
 ///
-/// Every a·b + c below has a single product, so compilers that fuse it (GCC,
-/// nvcc) all fuse it into the same FMA and the CPU and GPU sides agree to the
-/// bit. Where a sum has two products, B::fma names the one that is fused.
+/// Every a·b + c is written as B::fma: the build fuses nothing by itself
+/// (-ffp-contract=off, nvcc --fmad=false), so the CPU and GPU sides agree to
+/// the bit on any machine.
 template <class V>
 struct LaneBits;
 
@@ -83,6 +80,7 @@ struct ScalarLaneBits {
     else
       return ::fmaf(a, b, c);
   }
+  static IHT_HD S splat(S s) { return s; }
   /// x, or lo where x < lo; NaN stays NaN.
   static IHT_HD S at_least(S x, S lo) { return x < lo ? lo : x; }
   /// The correctly rounded square root in S itself (a float's in float, as
@@ -102,6 +100,20 @@ struct LaneBits<double> : ScalarLaneBits<double> {};
 template <>
 struct LaneBits<float> : ScalarLaneBits<float> {};
 
+/// a·b + c rounded once, for a lane value and scalars (broadcast to its
+/// lanes as they are: −0 stays −0, and no add is spent on it).
+template <class V, class S1, class S2>
+IHT_HD V fma_c(V a, S1 b, S2 c) {
+  using B = LaneBits<V>;
+  using S = typename B::Scalar;
+  return B::fma(a, B::splat(static_cast<S>(b)), B::splat(static_cast<S>(c)));
+}
+template <class V, class S1>
+IHT_HD V fma_c(V a, S1 b, V c) {
+  using B = LaneBits<V>;
+  return B::fma(a, B::splat(static_cast<typename B::Scalar>(b)), c);
+}
+
 /// e^r for |r| ≤ ln2/2, double: e^r = 1 + r + r²·q(r) with q of degree 9
 /// fitted to (e^r − 1 − r)/r² (Chebyshev fit, scripts/fit_exp_poly.py;
 /// relative error ≈ 1e-17 before rounding), by Estrin's scheme so the
@@ -112,21 +124,23 @@ IHT_HD V exp_reduced_f64(V r) {
                              0.0083333333333300618325,  0.0013888888917213716901,  0.00019841269863053616878,
                              2.4801521295954375131e-5,  2.7557268459997064772e-6,  2.7620088445409748161e-7,
                              2.5100385495510319078e-8};
+  using B = LaneBits<V>;
   const V r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-  const V q01 = r * kQ[1] + kQ[0], q23 = r * kQ[3] + kQ[2], q45 = r * kQ[5] + kQ[4];
-  const V q67 = r * kQ[7] + kQ[6], q89 = r * kQ[9] + kQ[8];
-  const V q07 = (q67 * r2 + q45) * r4 + (q23 * r2 + q01);
-  const V q = q89 * r8 + q07;
-  return q * r2 + (r + 1.0);
+  const V q01 = fma_c(r, kQ[1], kQ[0]), q23 = fma_c(r, kQ[3], kQ[2]), q45 = fma_c(r, kQ[5], kQ[4]);
+  const V q67 = fma_c(r, kQ[7], kQ[6]), q89 = fma_c(r, kQ[9], kQ[8]);
+  const V q07 = B::fma(B::fma(q67, r2, q45), r4, B::fma(q23, r2, q01));
+  const V q = B::fma(q89, r8, q07);
+  return B::fma(q, r2, r + 1.0);
 }
 
 /// e^r for |r| ≤ ln2/2, float: Taylor to degree 7, by Estrin's scheme.
 template <class V>
 IHT_HD V exp_reduced_f32(V r) {
+  using B = LaneBits<V>;
   const V r2 = r * r, r4 = r2 * r2;
-  const V p01 = r + 1.0f, p23 = r * (1.0f / 6.0f) + 0.5f;
-  const V p45 = r * (1.0f / 120.0f) + 1.0f / 24.0f, p67 = r * (1.0f / 5040.0f) + 1.0f / 720.0f;
-  return (p67 * r2 + p45) * r4 + (p23 * r2 + p01);
+  const V p01 = r + 1.0f, p23 = fma_c(r, 1.0f / 6.0f, 0.5f);
+  const V p45 = fma_c(r, 1.0f / 120.0f, 1.0f / 24.0f), p67 = fma_c(r, 1.0f / 5040.0f, 1.0f / 720.0f);
+  return B::fma(B::fma(p67, r2, p45), r4, B::fma(p23, r2, p01));
 }
 
 /// e^x for x ≤ 0; below kExpMin it returns e^kExpMin (a softmax term that
@@ -140,9 +154,9 @@ IHT_HD V exp_nonpositive(V x) {
   using B = LaneBits<V>;
   using F = FloatFormat<typename B::Scalar>;
   const V xc = B::at_least(x, F::kExpMin);
-  const V shifted = xc * F::kLog2e + F::kShifter;
+  const V shifted = fma_c(xc, F::kLog2e, F::kShifter);
   const V kf = shifted - F::kShifter;
-  const V r = (xc - kf * F::kLn2Hi) - kf * F::kLn2Lo;
+  const V r = fma_c(-kf, F::kLn2Lo, fma_c(-kf, F::kLn2Hi, xc));
   V p;
   if constexpr (std::is_same_v<typename B::Scalar, double>)
     p = exp_reduced_f64(r);
@@ -173,8 +187,8 @@ IHT_HD V log_positive(V x) {
   const V m = B::from_bits(bits - ((biased - F::kBias) << F::kMantissaBits));
   const V t = (m - S(1)) / (m + S(1));
   const V t2 = t * t;
-  V s = t2 * (S(1) / S(2 * F::kLogTerms - 1)) + S(1) / S(2 * F::kLogTerms - 3);
-  for (int k = F::kLogTerms - 3; k >= 0; --k) s = s * t2 + S(1) / S(2 * k + 1);
+  V s = fma_c(t2, S(1) / S(2 * F::kLogTerms - 1), S(1) / S(2 * F::kLogTerms - 3));
+  for (int k = F::kLogTerms - 3; k >= 0; --k) s = B::fma(s, t2, V{} + S(1) / S(2 * k + 1));
   const V y = B::fma(e, V{} + F::kLn2, S(2) * t * s);
   const auto ok = x > S(0) && x < std::numeric_limits<S>::infinity();
   return ok ? y : (x > S(0) ? x : std::numeric_limits<S>::quiet_NaN());

@@ -34,7 +34,7 @@ struct IhtUpdate {
                               uint32_t kept) {
     const int n = shape.n;
     IHT_UNROLL
-    for (int i = 0; i < n; ++i) next[i] = theta[i] - gamma * grad[i];
+    for (int i = 0; i < n; ++i) next[i] = LaneBits<T>::fma(-gamma, grad[i], theta[i]);
     return s < n ? hard_threshold(w, shape, next, s, next, kept) : kept;  // H_n is the identity
   }
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
 #include "fast_math.hpp"
 
@@ -36,9 +37,26 @@ struct LaneBitsOfVec {
   using UInt = typename LaneVec<T>::bits;
   static UInt to_bits(V v) { return __builtin_bit_cast(UInt, v); }
   static V from_bits(UInt b) { return __builtin_bit_cast(V, b); }
+  /// s in every lane (a broadcast, not an add to zero, which would turn −0 into +0).
+  static V splat(T s) { return splat_of(s, std::make_index_sequence<sizeof(V) / sizeof(T)>{}); }
+  template <size_t... I>
+  static V splat_of(T s, std::index_sequence<I...>) {
+    return V{((void)I, s)...};  // one broadcast instruction
+  }
+  /// a·b + c rounded once per lane: one FMA instruction where the target has
+  /// them (an element loop of std::fma is not always put back together into
+  /// one), else std::fma lane by lane (the same bits).
   static V fma(V a, V b, V c) {
+#if defined(__FMA__)
+    static_assert(kLaneGroupBytes == 32, "the 256-bit FMA instructions");
+    if constexpr (std::is_same_v<T, double>)
+      return __builtin_ia32_vfmaddpd256(a, b, c);
+    else
+      return __builtin_ia32_vfmaddps256(a, b, c);
+#else
     for (int i = 0; i < static_cast<int>(sizeof(V) / sizeof(T)); ++i) a[i] = std::fma(a[i], b[i], c[i]);
     return a;
+#endif
   }
   /// x, or lo where x < lo; NaN stays NaN. AVX's max(lo, x) is exactly
   /// that (it returns its second operand when either is NaN) in one

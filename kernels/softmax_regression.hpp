@@ -108,13 +108,13 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* 
         IHT_UNROLL
         for (int j = 1; j < c; ++j) {
           const T* a = rel + (j - 1) * row;
-          z[j] = x[0] * a[0] + a[d];
+          z[j] = fma_c(x[0], a[0], a[d]);
           IHT_UNROLL
-          for (int f = 1; f < d; ++f) z[j] += x[f] * a[f];
+          for (int f = 1; f < d; ++f) z[j] = fma_c(x[f], a[f], z[j]);
           zmax = z[j] > zmax ? z[j] : zmax;  // a NaN reaches e_j and zy
-          zy += w.load(data.t + j * stride + at) * z[j];
+          zy = B::fma(w.load(data.t + j * stride + at), z[j], zy);
         }
-        loss += w.load(data.t + at) * (zmax - zy);  // t[0]: 0 for padding
+        loss = B::fma(w.load(data.t + at), zmax - zy, loss);  // t[0]: 0 for padding
         V* out = logit.at(lane, u);
         out[0] = zmax;
         IHT_UNROLL
@@ -189,7 +189,7 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* 
             V* gj = g + (j - 1) * row;
             gj[d] += r[j];
             IHT_UNROLL
-            for (int f = 0; f < d; ++f) gj[f] += x[f] * r[j];
+            for (int f = 0; f < d; ++f) gj[f] = B::fma(x[f], r[j], gj[f]);
           }
         });
         IHT_UNROLL
@@ -239,7 +239,7 @@ struct SoftmaxRegression {
         T best_z = T(0);
         for (int j = 0; j < c; ++j) {
           T z = theta[d * c + j];
-          for (int f = 0; f < d; ++f) z += data.x[f * data.stride + idx] * theta[f * c + j];
+          for (int f = 0; f < d; ++f) z = LaneBits<T>::fma(data.x[f * data.stride + idx], theta[f * c + j], z);
           if (j == 0 || z > best_z) {
             best_z = z;
             best = j;

@@ -61,7 +61,7 @@ IHT_HD void prepare_split(const W& w, const WarpProblem& p, uint64_t data_seed, 
       acc[l] = 0.0;
       for (int k = l; k < p.m_train; k += kWarpWidth) {
         const double dev = p.x[scratch.perm[k] * p.d + f] / scale - mean;
-        acc[l] += dev * dev;
+        acc[l] = exact_fma(dev, dev, acc[l]);
       }
     });
     const double inv_sd = 1.0 / sqrt(w.sum(acc) / p.m_train);

@@ -4,8 +4,8 @@ as check_same.py does for the PyTorch peers.
 
 usage: /work/jaxenv/bin/python bench/peers/check_same_jax.py RUN_JSON DATA_CSV
 RUN_JSON = output of `ihtbatch run --sparsity S --data-seed A --init-seed B
---support-seed C --json`. Replays it with batched_jax.py's code (B = 1, float64,
-the analytic gradient, H_s by lax.top_k: ties to the smaller index), same theta0,
+--support-seed C --json`. Replays it with batched_jax.py's code as timed (B = 1,
+float64, its default gradient, H_s and loop; ties in H_s to the smaller index), same theta0,
 step size and stopping rule; the final metrics in numpy float64. Agreement: same
 stop reason and steps, same final support, |delta train loss| <= 1e-9.
 Exit 0 agree, 1 disagree, 2 bad input."""
@@ -78,7 +78,7 @@ def main():
         return 2
     bj.limit_threads(1)
     xtr, ytr, xte, yte = prepare(x, y, np.array(tr), np.array(te))
-    fn = bj.make_batched_iht(c, s, tol, max_steps, "analytic", "topk", "while")
+    fn = bj.make_batched_iht(c, s, tol, max_steps)  # the timed configuration
     th_j, k_j, stop_j, _ = fn(jnp.asarray(th0)[None], jnp.asarray(xtr)[None], jnp.asarray(ytr, jnp.int32)[None],
                               jnp.full((1,), gamma))
     th_j = np.asarray(th_j[0])
