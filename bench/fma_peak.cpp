@@ -17,6 +17,10 @@
 #include <immintrin.h>
 #define FMA_PEAK_AVX 1
 #endif
+#if FMA_PEAK_AVX && defined(__AVX512F__)
+#define FMA_PEAK_AVX512 1
+#endif
+#include <cstring>
 
 namespace {
 
@@ -27,44 +31,57 @@ constexpr long kInner = 1 << 14;  // FMA rounds between clock checks
 /// Runs FMA rounds until `stop`; returns (rounds, a value depending on all chains).
 /// One round is kChains vector FMAs; flops per round = 2 · kChains · lanes.
 #if FMA_PEAK_AVX
-constexpr int kLanesDouble = 4, kLanesFloat = 8;
-
-long spin(double seed, const std::atomic<bool>& stop, double* sink) {
-  __m256d acc[kChains];
-  for (int i = 0; i < kChains; ++i) acc[i] = _mm256_set1_pd(seed + i);
-  const __m256d b = _mm256_set1_pd(0.999999), c = _mm256_set1_pd(1e-6);  // converges to 1, no denormals
+// One spin per vector width and type: V the register type, fma/set1/add its intrinsics.
+template <class T, class V, V (*Fma)(V, V, V), V (*Set1)(T), V (*Add)(V, V)>
+long spin_vec(T seed, T b0, T c0, const std::atomic<bool>& stop, double* sink) {
+  V acc[kChains];
+  for (int i = 0; i < kChains; ++i) acc[i] = Set1(seed + T(i));
+  const V b = Set1(b0), c = Set1(c0);  // converges to 1, no denormals
   long rounds = 0;
   while (!stop.load(std::memory_order_relaxed)) {
     for (long k = 0; k < kInner; ++k)
-      for (int i = 0; i < kChains; ++i) acc[i] = _mm256_fmadd_pd(acc[i], b, c);
+      for (int i = 0; i < kChains; ++i) acc[i] = Fma(acc[i], b, c);
     rounds += kInner;
   }
-  __m256d s = acc[0];
-  for (int i = 1; i < kChains; ++i) s = _mm256_add_pd(s, acc[i]);
-  alignas(32) double out[4];
-  _mm256_store_pd(out, s);
-  *sink = out[0] + out[1] + out[2] + out[3];
+  V s = acc[0];
+  for (int i = 1; i < kChains; ++i) s = Add(s, acc[i]);
+  alignas(64) T out[sizeof(V) / sizeof(T)];
+  std::memcpy(out, &s, sizeof s);
+  double sum = 0;
+  for (T v : out) sum += v;
+  *sink = sum;
   return rounds;
 }
 
-long spin(float seed, const std::atomic<bool>& stop, double* sink) {
-  __m256 acc[kChains];
-  for (int i = 0; i < kChains; ++i) acc[i] = _mm256_set1_ps(seed + i);
-  const __m256 b = _mm256_set1_ps(0.9999f), c = _mm256_set1_ps(1e-4f);
-  long rounds = 0;
-  while (!stop.load(std::memory_order_relaxed)) {
-    for (long k = 0; k < kInner; ++k)
-      for (int i = 0; i < kChains; ++i) acc[i] = _mm256_fmadd_ps(acc[i], b, c);
-    rounds += kInner;
-  }
-  __m256 s = acc[0];
-  for (int i = 1; i < kChains; ++i) s = _mm256_add_ps(s, acc[i]);
-  alignas(32) float out[8];
-  _mm256_store_ps(out, s);
-  double sum = 0;
-  for (float v : out) sum += v;
-  *sink = sum;
-  return rounds;
+__m256d fma256d(__m256d a, __m256d b, __m256d c) { return _mm256_fmadd_pd(a, b, c); }
+__m256d set256d(double v) { return _mm256_set1_pd(v); }
+__m256d add256d(__m256d a, __m256d b) { return _mm256_add_pd(a, b); }
+__m256 fma256f(__m256 a, __m256 b, __m256 c) { return _mm256_fmadd_ps(a, b, c); }
+__m256 set256f(float v) { return _mm256_set1_ps(v); }
+__m256 add256f(__m256 a, __m256 b) { return _mm256_add_ps(a, b); }
+#if FMA_PEAK_AVX512
+__m512d fma512d(__m512d a, __m512d b, __m512d c) { return _mm512_fmadd_pd(a, b, c); }
+__m512d set512d(double v) { return _mm512_set1_pd(v); }
+__m512d add512d(__m512d a, __m512d b) { return _mm512_add_pd(a, b); }
+__m512 fma512f(__m512 a, __m512 b, __m512 c) { return _mm512_fmadd_ps(a, b, c); }
+__m512 set512f(float v) { return _mm512_set1_ps(v); }
+__m512 add512f(__m512 a, __m512 b) { return _mm512_add_ps(a, b); }
+#endif
+
+long spin(double seed, int bits, const std::atomic<bool>& stop, double* sink) {
+#if FMA_PEAK_AVX512
+  if (bits == 512) return spin_vec<double, __m512d, fma512d, set512d, add512d>(seed, 0.999999, 1e-6, stop, sink);
+#endif
+  (void)bits;
+  return spin_vec<double, __m256d, fma256d, set256d, add256d>(seed, 0.999999, 1e-6, stop, sink);
+}
+
+long spin(float seed, int bits, const std::atomic<bool>& stop, double* sink) {
+#if FMA_PEAK_AVX512
+  if (bits == 512) return spin_vec<float, __m512, fma512f, set512f, add512f>(seed, 0.9999f, 1e-4f, stop, sink);
+#endif
+  (void)bits;
+  return spin_vec<float, __m256, fma256f, set256f, add256f>(seed, 0.9999f, 1e-4f, stop, sink);
 }
 #else
 // Scalar fallback: kChains × kLanes independent chains the compiler can
@@ -87,10 +104,10 @@ long spin_generic(T seed, const std::atomic<bool>& stop, double* sink) {
   *sink = sum;
   return rounds;
 }
-long spin(double seed, const std::atomic<bool>& stop, double* sink) {
+long spin(double seed, int, const std::atomic<bool>& stop, double* sink) {
   return spin_generic<double, kLanesDouble>(seed, stop, sink);
 }
-long spin(float seed, const std::atomic<bool>& stop, double* sink) {
+long spin(float seed, int, const std::atomic<bool>& stop, double* sink) {
   return spin_generic<float, kLanesFloat>(seed, stop, sink);
 }
 #endif
@@ -113,9 +130,14 @@ struct Rate {
   double per_busy;  // GFLOP/s per thread over its own CPU time (time descheduled excluded)
 };
 
-/// `threads` threads spinning for about `seconds`.
+/// `threads` threads spinning for about `seconds` on `bits`-wide vectors.
 template <class T>
-Rate measure(int threads, double seconds, int lanes, double* sink) {
+Rate measure(int threads, double seconds, int bits, double* sink) {
+#if FMA_PEAK_AVX
+  const int lanes = bits / 8 / static_cast<int>(sizeof(T));
+#else
+  const int lanes = sizeof(T) == 8 ? kLanesDouble : kLanesFloat;
+#endif
   std::atomic<bool> stop{false};
   std::vector<double> flops(threads), busy(threads), sinks(threads);
   std::vector<std::thread> pool;
@@ -123,7 +145,7 @@ Rate measure(int threads, double seconds, int lanes, double* sink) {
   for (int t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
       const double c0 = thread_seconds();
-      flops[t] = double(spin(T(1 + t), stop, &sinks[t])) * kChains * lanes * 2;
+      flops[t] = double(spin(T(1 + t), bits, stop, &sinks[t])) * kChains * lanes * 2;
       busy[t] = thread_seconds() - c0;
     });
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
@@ -198,32 +220,41 @@ int main(int argc, char** argv) {
   std::string model;
   const double listed = cpu_mhz(&model), measured = measured_mhz(threads, std::min(seconds, 0.3));
   const double mhz = measured > 0 ? measured : listed;
-#if FMA_PEAK_AVX
+#if FMA_PEAK_AVX512
+  const char* kernel = "_mm256_fmadd and _mm512_fmadd (12 chains)";
+  const std::vector<int> widths = {256, 512};
+#elif FMA_PEAK_AVX
   const char* kernel = "AVX2 _mm256_fmadd (12 chains)";
+  const std::vector<int> widths = {256};
 #else
   const char* kernel = "scalar fallback, compiler-vectorized";
+  const std::vector<int> widths = {0};
 #endif
   std::printf("machine: %s\nthreads: %d, %.3f s x %d (median), kernel: %s\n", model.c_str(), threads, seconds,
               repeats, kernel);
   std::printf("clock:   %.0f MHz measured (dependent integer adds, all threads, thread CPU time), %.0f MHz listed in "
               "/proc/cpuinfo; flops/cycle uses the %s one\n", measured, listed, measured > 0 ? "measured" : "listed");
-  std::printf("%-8s %14s %14s %16s %16s\n", "type", "GFLOP/s total", "GFLOP/s/core", "GFLOP/s/busy-core",
+  std::printf("%-12s %14s %14s %16s %16s\n", "type", "GFLOP/s total", "GFLOP/s/core", "GFLOP/s/busy-core",
               "flops/cycle");
   double sink = 0;
   for (int type = 0; type < 2; ++type) {
-    std::vector<double> total, busy;
-    for (int i = 0; i < repeats; ++i) {
-      const Rate r = type == 0 ? measure<double>(threads, seconds, kLanesDouble, &sink)
-                               : measure<float>(threads, seconds, kLanesFloat, &sink);
-      total.push_back(r.total);
-      busy.push_back(r.per_busy);
+    for (int bits : widths) {
+      std::vector<double> total, busy;
+      for (int i = 0; i < repeats; ++i) {
+        const Rate r = type == 0 ? measure<double>(threads, seconds, bits, &sink)
+                                 : measure<float>(threads, seconds, bits, &sink);
+        total.push_back(r.total);
+        busy.push_back(r.per_busy);
+      }
+      const double tot = median(total), per_busy = median(busy);
+      const std::string label = std::string(type == 0 ? "float64" : "float32") +
+                                (bits > 0 ? "/" + std::to_string(bits) : std::string());
+      std::printf("%-12s %14.2f %14.2f %16.2f", label.c_str(), tot, tot / threads, per_busy);
+      if (mhz > 0)
+        std::printf(" %16.2f\n", per_busy * 1e3 / mhz);
+      else
+        std::printf(" %16s\n", "n/a");
     }
-    const double tot = median(total), per_busy = median(busy);
-    std::printf("%-8s %14.2f %14.2f %16.2f", type == 0 ? "float64" : "float32", tot, tot / threads, per_busy);
-    if (mhz > 0)
-      std::printf(" %16.2f\n", per_busy * 1e3 / mhz);
-    else
-      std::printf(" %16s\n", "n/a");
   }
   std::printf("GFLOP/s/core = total / threads (wall time); busy-core and flops/cycle use each thread's CPU time,\n"
               "so they do not drop when other processes take the cores (the total does).\n");

@@ -4,6 +4,8 @@
 // figure to compare two builds by; medians and sweeps tell what users see.
 // Each timing is one whole run (split, L̂ from --monte samples, --steps
 // updates with tol = 0, final metrics) divided by its number of steps.
+// The kernels are the cpu backend's, on the SIMD path it takes here
+// (IHTBATCH_SIMD forces one).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -15,7 +17,8 @@
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/network.hpp"
 #include "ihtbatch/seeds.hpp"
-#include "warp_cpu.hpp"
+#include "ihtbatch/simd.hpp"
+#include "path_kernels.hpp"
 #include "warp_host.hpp"
 
 namespace {
@@ -24,20 +27,20 @@ struct Timing {
   double min_us, median_us;
 };
 
-template <class T>
-Timing time_steps(const iht::Dataset& data, const iht::ExperimentConfig& config, int sparsity, int runs) {
+Timing time_steps(const iht::cpu_paths::PathKernels& kernels, bool single, const iht::Dataset& data,
+                  const iht::ExperimentConfig& config, int sparsity, int runs) {
   using namespace iht::warp;
   const WarpProblem p = make_problem(data, config);
   if (p.d != 4 || p.c != 3) throw iht::InputError(data.path + ": step_bench times the 4-feature, 3-class shape");
   AlignedScratch buffer;
-  const auto scratch = host_scratch<T>(p, buffer);
+  unsigned char* scratch = buffer.reserve(kernels.scratch_bytes(p, single));
   std::vector<double> per_step;
   for (int r = 0; r < runs; ++r) {
     const iht::RunSpec spec = iht::derive_run(0, r % 16, sparsity);
     WarpResult result{};
     std::vector<double> theta(p.n);
     const auto start = std::chrono::steady_clock::now();
-    dispatch_kernel(p, [&](auto kernel) { kernel.run(CpuWarp{}, p, to_warp(spec), scratch, &result, theta.data()); });
+    kernels.run(p, to_warp(spec), single, scratch, &result, theta.data(), nullptr);
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const iht::RunResult run = to_run_result(result, theta.data(), spec, p.n);
     if (run.steps != config.max_steps) throw iht::InputError("a run stopped early: tol must be 0");
@@ -69,10 +72,12 @@ int main(int argc, char** argv) {
     config.max_steps = steps;
     config.tol = 0.0;
     config.n_monte = monte;
-    const Timing f64 = time_steps<double>(data, config, sparsity, runs);
-    const Timing f32 = time_steps<float>(data, config, sparsity, runs);
-    std::printf("us/step, one thread, s=%d, %d runs x %lld steps: float64 min %.3f median %.3f | float32 min %.3f median %.3f\n",
-                sparsity, runs, steps, f64.min_us, f64.median_us, f32.min_us, f32.median_us);
+    const iht::SimdPath simd = iht::chosen_simd_path();
+    const auto& kernels = iht::cpu_paths::path_kernels(simd);
+    const Timing f64 = time_steps(kernels, false, data, config, sparsity, runs);
+    const Timing f32 = time_steps(kernels, true, data, config, sparsity, runs);
+    std::printf("us/step, one thread, %s, s=%d, %d runs x %lld steps: float64 min %.3f median %.3f | float32 min %.3f median %.3f\n",
+                iht::to_string(simd).c_str(), sparsity, runs, steps, f64.min_us, f64.median_us, f32.min_us, f32.median_us);
   } catch (const iht::InputError& e) {
     std::fprintf(stderr, "step_bench: %s\n", e.what());
     return 1;

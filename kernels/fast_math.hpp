@@ -18,6 +18,7 @@
 // instructions or without (then std::fma, slower, the same bits).
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// The constants of each precision's bit layout and of its exp and log.
 template <class Scalar>
@@ -194,4 +195,5 @@ IHT_HD V log_positive(V x) {
   return ok ? y : (x > S(0) ? x : std::numeric_limits<S>::quiet_NaN());
 }
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp

@@ -17,6 +17,7 @@
 IHT_KERNEL_WARNINGS_OFF
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// The tests before update k (§3.6), in order: f ≤ tol, k = max_steps, f not
 /// finite. True when the run stops, and why in *why.
@@ -175,6 +176,7 @@ struct KernelVariant {
   }
 };
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp
 
 IHT_KERNEL_WARNINGS_ON

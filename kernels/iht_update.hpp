@@ -25,6 +25,7 @@
 IHT_KERNEL_WARNINGS_OFF
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 struct IhtUpdate {
   static constexpr bool kMayShortcut = true;
@@ -48,6 +49,7 @@ struct IhtUpdate {
   }
 };
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp
 
 IHT_KERNEL_WARNINGS_ON

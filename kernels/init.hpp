@@ -10,6 +10,7 @@
 IHT_KERNEL_WARNINGS_OFF
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// θ_i ~ U(−a_i, a_i) with a_i the model's init_bound, zeroed outside s
 /// random indices. Returns the support (bit i: index i).
@@ -28,6 +29,7 @@ IHT_HD uint32_t sparse_uniform(const Shape& shape, int s, uint64_t value_seed, S
   return kept;
 }
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp
 
 IHT_KERNEL_WARNINGS_ON

@@ -27,6 +27,7 @@
 IHT_KERNEL_WARNINGS_OFF
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// A network's shape at run time: d inputs, h hidden units (0: none), c classes.
 struct WideShape {
@@ -411,6 +412,7 @@ struct Mlp {
   }
 };
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp
 
 IHT_KERNEL_WARNINGS_ON

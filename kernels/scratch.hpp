@@ -8,6 +8,7 @@
 #include "warp.hpp"
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// Samples rounded up to whole chunks of kWarpWidth (one sample per lane).
 IHT_HD int padded(int count) { return (count + kWarpWidth - 1) / kWarpWidth * kWarpWidth; }
@@ -100,4 +101,5 @@ IHT_HD WarpScratch<T> carve_scratch(const WarpProblem& p, unsigned char* base) {
                         array(kLogits)};
 }
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp

@@ -11,6 +11,7 @@
 IHT_KERNEL_WARNINGS_OFF
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// |v|, with NaN as +inf (so a NaN ranks first).
 template <class T>
@@ -76,6 +77,7 @@ IHT_HD uint32_t hard_threshold(const W& w, const Shape& shape, const T* v, int s
 /// A support mask with the first n bits set (the dense run's).
 IHT_HD uint32_t all_of(int n) { return n >= 32 ? ~0u : (1u << n) - 1u; }
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp
 
 IHT_KERNEL_WARNINGS_ON

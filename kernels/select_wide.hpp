@@ -13,6 +13,7 @@
 IHT_KERNEL_WARNINGS_OFF
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// |v| as an unsigned integer that orders like |v| (NaN as +inf): the bits of
 /// a non-negative float grow with its value. The sign bit is cleared, or −0
@@ -108,6 +109,7 @@ IHT_HD void hard_threshold_wide(const W& w, int n, const T* v, int s, T* out, T*
   w.sync();
 }
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp
 
 IHT_KERNEL_WARNINGS_ON

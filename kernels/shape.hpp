@@ -6,6 +6,7 @@
 #include "problem.hpp"
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// Bounds on classes and features that sized per-class and per-feature
 /// arrays rely on (the softmax loss's product of sums needs c ≤ 16 too).
@@ -30,4 +31,5 @@ struct DynamicShape {
   static constexpr int kClassBound = kMaxClasses;
 };
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp

@@ -22,6 +22,7 @@
 IHT_KERNEL_WARNINGS_OFF
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// The loss takes one log per pair of lanes every kChunksPerLog chunks, of the
 /// product of the pair's sums Σe (each in [1, c], c ≤ kMaxClasses): at most
@@ -258,6 +259,7 @@ struct SoftmaxRegression {
   }
 };
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp
 
 IHT_KERNEL_WARNINGS_ON

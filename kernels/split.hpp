@@ -13,6 +13,7 @@
 IHT_KERNEL_WARNINGS_OFF
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// One part of the split in the warp's scratch: x (d, padded) feature-major,
 /// labels y, and targets t (c, padded): row 0 is 1 for a sample and 0 for
@@ -96,6 +97,7 @@ IHT_HD SplitView<T> test_view(const WarpProblem& p, const WarpScratch<T>& scratc
   return {scratch.test_x, scratch.test_y, scratch.test_t, p.m_test, padded(p.m_test)};
 }
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp
 
 IHT_KERNEL_WARNINGS_ON

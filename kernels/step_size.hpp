@@ -13,6 +13,7 @@
 IHT_KERNEL_WARNINGS_OFF
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// L̂ = max over Monte Carlo samples j of ‖∇f(θ̃) − ∇f(θʲ)‖ / ‖θ̃ − θʲ‖, with
 /// θ̃ = H_s(θʲ + δ·N(0, I)) and δ the smallest nonzero |θʲ_i|.
@@ -48,6 +49,7 @@ IHT_HD T estimate_lipschitz(const W& w, const Shape& shape, const WarpProblem& p
   return best;
 }
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp
 
 IHT_KERNEL_WARNINGS_ON

@@ -64,8 +64,12 @@
 //   W::kStagedChunks                chunks per tile of the loss pass (CPU 8, GPU 1):
 //                                     for (int u = 0; u < W::kStagedChunks; ++u) …
 //   W::Vec<T>, W::kGroup<T>         a lane value, and how many lanes it holds
-//                                   (CPU: 4 doubles or 8 floats; GPU: 1)
+//                                   (CPU: 256 or 512 bits by path, 4 or 8 doubles,
+//                                   8 or 16 floats; GPU: 1)
+#include "ihtbatch/hostdevice.hpp"
+
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// Lanes in a warp, on every side. Kernel code takes the width from here.
 inline constexpr int kWarpWidth = 32;
@@ -81,4 +85,5 @@ constexpr bool check_warp_contract() {
   return true;
 }
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp

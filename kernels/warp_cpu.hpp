@@ -17,6 +17,7 @@
 #include "warp.hpp"
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// kStaged: chunks per tile of the loss pass (see kStagedChunks); other
 /// values than the default serve the tests, which check they change no bit.
@@ -163,4 +164,5 @@ struct CpuWarpTiled {
 using CpuWarp = CpuWarpTiled<8>;
 static_assert(check_warp_contract<CpuWarp>());
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp

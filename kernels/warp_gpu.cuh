@@ -7,6 +7,7 @@
 #include "warp.hpp"
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 struct GpuWarp {
   /// One chunk at a time through the loss pass's loops: the other warps hide
@@ -120,4 +121,5 @@ struct GpuWarp {
 
 static_assert(check_warp_contract<GpuWarp>());
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp

@@ -22,6 +22,7 @@
 IHT_KERNEL_WARNINGS_OFF
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// θ_i ~ U(−a_i, a_i), zeroed outside s random indices; kept[i] = 1 on the
 /// support. The draws are the compact engine's (init.hpp), index by index.
@@ -181,6 +182,7 @@ IHT_HD void run_engine(const W& w, const WideShape& shape, const WarpProblem& p,
   wide_run<Model, Update>(w, shape, p, spec, scratch, out, theta_out);
 }
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp
 
 IHT_KERNEL_WARNINGS_ON

@@ -18,6 +18,7 @@ std::string meta_json(const SweepConfig& c, const Dataset& data, const SweepReco
   j["runs_done"] = rec.runs_done;
   j["backend"] = rec.backend;
   j["device"] = rec.device;
+  if (!rec.simd.empty()) j["simd"] = rec.simd;  // the path taken (IHTBATCH_SIMD, docs/SPEC.md §7)
   j["precision"] = to_string(c.experiment.precision);
   j["threads"] = c.threads;
   const Network net = network_of(data, c.experiment);

@@ -107,6 +107,7 @@ SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& 
   record.started_utc = utc_now();
   record.backend = backend.name();
   record.device = backend.device();
+  record.simd = backend.simd();
   record.runs_planned = static_cast<long>(specs.size());
   outcome.results.assign(specs.size(), RunResult{});
   record.config_digest = sweep_digest(config, data, backend.name());

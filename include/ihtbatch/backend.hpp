@@ -33,6 +33,8 @@ class Backend {
   virtual BackendKind kind() const = 0;
   std::string name() const { return to_string(kind()); }
   virtual std::string device() const = 0;
+  /// The SIMD path the cpu backend's kernels take ("avx512", …); empty for the others.
+  virtual std::string simd() const { return {}; }
   /// results[i] ← the run specs[i]. A run not computed (cancelled) keeps
   /// steps == -1. Throws on failure.
   virtual void run(const Dataset& data, const ExperimentConfig& config,

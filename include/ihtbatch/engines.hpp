@@ -5,11 +5,15 @@
 #include <string>
 
 #include "ihtbatch/backend.hpp"
+#include "ihtbatch/simd.hpp"
 
 namespace iht {
 
-/// Warps across all cores (threads ≤ 0) with dynamic scheduling.
+/// Warps across all cores (threads ≤ 0) with dynamic scheduling, on the
+/// SIMD path chosen_simd_path() gives (InputError when IHTBATCH_SIMD is refused).
 std::unique_ptr<Backend> make_cpu_backend(int threads);
+/// The same on a given path (InputError when this binary or CPU lacks it).
+std::unique_ptr<Backend> make_cpu_backend(int threads, SimdPath path);
 
 /// Whether the GPU backend can run here, and if not, why: no GPU backend in
 /// this build, the CUDA error of looking for a device (a driver too old, no

@@ -10,3 +10,16 @@
 #else
 #define IHT_HD inline
 #endif
+
+// The warp engine's kernels are compiled once per CPU SIMD path
+// (src/backends/cpu_path_kernels.cpp, built with -DIHT_SIMD_TARGET=avx512,
+// avx2 or portable and that target's instruction set). Each copy lives in an
+// inline namespace named for its path, so no inline function or template
+// instance compiled for AVX-512 can stand in, at link time, for the baseline's
+// copy of the same name. Everywhere else (the GPU, the tests, the host glue)
+// it is `baseline`.
+#ifndef IHT_SIMD_TARGET
+#define IHT_SIMD_TARGET baseline
+#endif
+#define IHT_SIMD_NAMESPACE_BEGIN inline namespace IHT_SIMD_TARGET {
+#define IHT_SIMD_NAMESPACE_END }

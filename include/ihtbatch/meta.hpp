@@ -11,6 +11,7 @@ namespace iht {
 struct SweepRecord {
   std::string started_utc;
   std::string backend, device;
+  std::string simd;  // the cpu backend's SIMD path; empty for the others
   long runs_planned = 0, runs_done = 0;
   long long total_steps = 0;     // the steps the runs report
   long long computed_steps = 0;  // less those skipped at a fixed point (RunResult::settled_at)

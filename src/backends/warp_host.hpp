@@ -17,6 +17,7 @@
 #include "scratch.hpp"
 
 namespace iht::warp {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// The batch's problem. Throws InputError when the network is larger than
 /// docs/SPEC.md §9 allows (network_of).
@@ -102,4 +103,5 @@ inline RunResult to_run_result(const WarpResult& w, const double* theta, const R
   return r;
 }
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp

@@ -6,11 +6,13 @@
 
 #include "commands.hpp"
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/simd.hpp"
 #include "ihtbatch/version.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"ihtbatch: batched sparse neural-network training by Iterative Hard Thresholding"};
-  app.set_version_flag("--version", std::string(iht::version()) + " (" + iht::git_commit() + ")");
+  app.set_version_flag("--version", std::string(iht::version()) + " (" + iht::git_commit() + ")\ncpu simd path: " +
+                                        iht::simd_summary());
   app.require_subcommand(1);
   const std::vector<iht::cli::Command> commands = {iht::cli::add_sweep_command(app),
                                                    iht::cli::add_run_command(app),
