@@ -48,7 +48,7 @@ prepare() {
   # (x86-64-v2 host code, the cpu backend's SIMD path chosen at run time: the
   # device's CPU may lack this machine's AVX-512), the CUDA runtime linked in,
   # the datasets built in (no paths), GPU code for sm_90.
-  cmake --preset hopper -B "$root/build-fallback" -DIHTBATCH_NATIVE=OFF \
+  cmake --preset hopper -B "$root/build-fallback" -DIHTBATCH_NATIVE=OFF -DCMAKE_CXX_FLAGS= \
     -DCMAKE_PREFIX_PATH="$deps/usr" >/dev/null
   cmake --build "$root/build-fallback" -j "$(nproc)" --target ihtbatch ihtbatch_tests ihtbatch_gpu_tests ihtbatch_bench
   cp build-fallback/ihtbatch build-fallback/tests/ihtbatch_tests build-fallback/tests/ihtbatch_gpu_tests \

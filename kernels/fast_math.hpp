@@ -191,8 +191,10 @@ IHT_HD V log_positive(V x) {
   V s = fma_c(t2, S(1) / S(2 * F::kLogTerms - 1), S(1) / S(2 * F::kLogTerms - 3));
   for (int k = F::kLogTerms - 3; k >= 0; --k) s = B::fma(s, t2, V{} + S(1) / S(2 * k + 1));
   const V y = B::fma(e, V{} + F::kLn2, S(2) * t * s);
-  const auto ok = x > S(0) && x < std::numeric_limits<S>::infinity();
-  return ok ? y : (x > S(0) ? x : std::numeric_limits<S>::quiet_NaN());
+  // Constants, not calls: no inline std function is compiled into a SIMD path (hostdevice.hpp).
+  constexpr S kInf = std::numeric_limits<S>::infinity(), kNaN = std::numeric_limits<S>::quiet_NaN();
+  const auto ok = x > S(0) && x < kInf;
+  return ok ? y : (x > S(0) ? x : kNaN);
 }
 
 IHT_SIMD_NAMESPACE_END

@@ -79,7 +79,13 @@ struct LaneBitsOfVec {
         return _mm256_fmadd_ps(a, b, c);
     }
 #endif
-    for (int i = 0; i < static_cast<int>(sizeof(V) / sizeof(T)); ++i) a[i] = std::fma(a[i], b[i], c[i]);
+    // The builtins, not std::fma: no inline std function in a SIMD path (hostdevice.hpp).
+    for (int i = 0; i < static_cast<int>(sizeof(V) / sizeof(T)); ++i) {
+      if constexpr (std::is_same_v<T, double>)
+        a[i] = __builtin_fma(a[i], b[i], c[i]);
+      else
+        a[i] = __builtin_fmaf(a[i], b[i], c[i]);
+    }
     return a;
   }
   /// x, or lo where x < lo; NaN stays NaN. AVX's max(lo, x) is exactly

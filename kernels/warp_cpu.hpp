@@ -17,6 +17,12 @@
 #include "warp.hpp"
 
 namespace iht::warp {
+
+/// Whether the host's cancel flag is set. Defined once, in the host code
+/// (src/backends/cpu_paths.cpp), so that no SIMD path compiles std::atomic's
+/// inline functions for its own instruction set (hostdevice.hpp).
+bool host_stop_requested(const std::atomic<bool>& flag);
+
 IHT_SIMD_NAMESPACE_BEGIN
 
 /// kStaged: chunks per tile of the loss pass (see kStagedChunks); other
@@ -150,7 +156,7 @@ struct CpuWarpTiled {
 
   /// The host's cancel flag (none: never stops).
   const std::atomic<bool>* stop = nullptr;
-  bool stop_requested() const { return stop != nullptr && stop->load(std::memory_order_relaxed); }
+  bool stop_requested() const { return stop != nullptr && host_stop_requested(*stop); }
 
   /// Bit l set when pred[l] is nonzero.
   template <class T>

@@ -137,6 +137,23 @@ else
   echo "FAIL: supports --data wide64.csv (n = 650) is not C(650, s) for every s"; fails=$((fails + 1))
 fi
 
+# IHTBATCH_SIMD: a bad value is refused by every command (exit 2); each path
+# this CPU runs writes the same runs.csv, and meta.json names it.
+IHTBATCH_SIMD=avx1024 expect 2 "IHTBATCH_SIMD: unknown SIMD path 'avx1024'" -- sweep --backend reference --runs 1 --out "$tmp/o"
+IHTBATCH_SIMD=avx1024 expect 2 "IHTBATCH_SIMD: unknown SIMD path" -- supports
+first=
+for path in $("$bin" --version | sed -n 's/.*available here: //p' | tr -d ','); do
+  IHTBATCH_SIMD=$path expect 0 "runs" -- sweep --backend cpu --sparsity 3,7 --runs 4 --max-steps 200 --out "$tmp/simd_$path"
+  first=${first:-$path}
+  if ! grep -q "\"simd\": \"$path\"" "$tmp/simd_$path/meta.json" ||
+     ! cmp -s "$tmp/simd_$path/runs.csv" "$tmp/simd_$first/runs.csv"; then
+    echo "FAIL: IHTBATCH_SIMD=$path: meta.json does not name it, or runs.csv differs from $first's"; fails=$((fails + 1))
+  else
+    passes=$((passes + 1))
+  fi
+done
+[[ -n "$first" ]] || { echo "FAIL: --version names no SIMD path"; fails=$((fails + 1)); }
+
 # Ctrl-C: the finished runs are written, meta.json says incomplete, exit 130.
 "$bin" sweep --backend cpu --runs 1000 --out "$tmp/int" >/dev/null 2>&1 &
 pid=$!

@@ -72,11 +72,25 @@ void expect_same_bits_on_every_path(const Dataset& data, const ExperimentConfig&
   }
 }
 
-/// Sets IHTBATCH_SIMD for one scope.
+/// Sets IHTBATCH_SIMD for one scope, then puts back what was there.
 class ForcedPath {
  public:
-  explicit ForcedPath(const char* value) { setenv("IHTBATCH_SIMD", value, 1); }
-  ~ForcedPath() { unsetenv("IHTBATCH_SIMD"); }
+  explicit ForcedPath(const char* value) {
+    const char* before = std::getenv("IHTBATCH_SIMD");
+    had_ = before != nullptr;
+    if (had_) before_ = before;
+    setenv("IHTBATCH_SIMD", value, 1);
+  }
+  ~ForcedPath() {
+    if (had_)
+      setenv("IHTBATCH_SIMD", before_.c_str(), 1);
+    else
+      unsetenv("IHTBATCH_SIMD");
+  }
+
+ private:
+  bool had_ = false;
+  std::string before_;
 };
 
 }  // namespace
@@ -134,8 +148,8 @@ TEST(SimdPaths, IhtbatchSimdForcesEachAvailablePath) {
     EXPECT_EQ(backend->simd(), to_string(p));
     EXPECT_NE(backend->device().find(to_string(p)), std::string::npos) << backend->device();
   }
-  unsetenv("IHTBATCH_SIMD");
-  EXPECT_EQ(chosen_simd_path(), available_simd_paths().front()) << "unset: the widest";
+  ForcedPath unset("");
+  EXPECT_EQ(chosen_simd_path(), available_simd_paths().front()) << "unset or empty: the widest";
 }
 
 TEST(SimdPaths, AnUnknownOrUnavailablePathIsRefusedClearly) {

@@ -10,6 +10,7 @@
 #include "ihtbatch/portable_math.hpp"
 
 namespace iht {
+IHT_SIMD_NAMESPACE_BEGIN
 
 struct Philox4x32 {
   uint32_t v[4];
@@ -120,4 +121,5 @@ IHT_HD double uniform_symmetric(uint64_t seed, Stream stream, uint32_t substream
   return symmetric(uniform01(seed, stream, substream, index), a);
 }
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht

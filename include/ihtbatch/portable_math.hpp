@@ -15,6 +15,7 @@
 #include "ihtbatch/hostdevice.hpp"
 
 namespace iht {
+IHT_SIMD_NAMESPACE_BEGIN
 
 /// a·b + c rounded once, on either side.
 IHT_HD double exact_fma(double a, double b, double c) {
@@ -100,4 +101,5 @@ IHT_HD double portable_cos(double x) {
   }
 }
 
+IHT_SIMD_NAMESPACE_END
 }  // namespace iht

@@ -5,6 +5,11 @@
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/simd.hpp"
 #include "path_kernels.hpp"
+#include "warp_cpu.hpp"
+
+namespace iht::warp {
+bool host_stop_requested(const std::atomic<bool>& flag) { return flag.load(std::memory_order_relaxed); }
+}  // namespace iht::warp
 
 namespace iht::cpu_paths {
 // One table per path compiled in (cpu_path_kernels.cpp; CMakeLists.txt says which).

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   try {
+    // A bad IHTBATCH_SIMD is an error whatever the backend (docs/SPEC.md §7).
+    iht::chosen_simd_path();
     for (const auto& cmd : commands)
       if (cmd.app->parsed()) return cmd.run();
   } catch (const iht::InputError& e) {
