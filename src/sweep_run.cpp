@@ -71,6 +71,17 @@ std::unique_ptr<JournalWriter> open_journal(const SweepConfig& config, const std
   return std::make_unique<JournalWriter>(path, digest, journal.valid_bytes);
 }
 
+/// Rethrows a failed write's error, adding where the finished runs are kept
+/// when the journal holds any (docs/SPEC.md §13: nothing computed is lost).
+[[noreturn]] void throw_saying_where_runs_are(const SweepConfig& config, const std::exception& e) {
+  const std::filesystem::path journal = std::filesystem::path(config.out) / kJournalName;
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(journal, ec);
+  if (ec || bytes == 0) throw std::runtime_error(e.what());
+  throw std::runtime_error(std::string(e.what()) + "\nihtbatch: the runs finished so far are kept in " +
+                           journal.string() + ": make room, then run the same command with --resume");
+}
+
 /// Runs `todo` (plan indices) on the backend in chunks, each journaled and
 /// synced when it ends: a kill loses at most one chunk. The GPU's chunks are
 /// larger: one launch must fill the device (65,536 runs: about a second).
@@ -122,7 +133,13 @@ SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& 
   for (size_t i = 0; i < specs.size(); ++i)
     if (outcome.results[i].steps >= 0) record.steps_resumed += outcome.results[i].steps;
   const auto start = std::chrono::steady_clock::now();
-  compute(config, data, backend, specs, todo, *journal, outcome, progress);
+  try {
+    compute(config, data, backend, specs, todo, *journal, outcome, progress);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {  // the journal could not be written (a full disk)
+    throw_saying_where_runs_are(config, e);
+  }
   record.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const bool any_done =
       std::any_of(outcome.results.begin(), outcome.results.end(), [](const RunResult& r) { return r.steps >= 0; });
@@ -131,7 +148,13 @@ SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& 
     std::rethrow_exception(outcome.failure);
   }
   account(outcome, static_cast<int>(network_of(data, config.experiment).parameters()));
-  write_sweep_outputs(config, data, outcome);
+  try {
+    write_sweep_outputs(config, data, outcome);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {  // a full or read-only disk: the journal keeps the runs
+    throw_saying_where_runs_are(config, e);
+  }
   // The outputs now hold every run: the journal has done its work.
   if (outcome.complete()) {
     std::filesystem::remove(std::filesystem::path(config.out) / kJournalName);
