@@ -1,7 +1,10 @@
 #include "ihtbatch/meta.hpp"
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "ihtbatch/journal.hpp"
 #include "ihtbatch/network.hpp"
 #include "ihtbatch/version.hpp"
 
@@ -51,6 +54,21 @@ std::string meta_json(const SweepConfig& c, const Dataset& data, const SweepReco
   j["run_steps_computed"] = rec.computed_steps;
   j["run_steps_per_s"] = rec.wall_s > 0 ? (rec.total_steps - rec.steps_resumed) / rec.wall_s : 0.0;
   return j.dump(2) + "\n";
+}
+
+bool outputs_complete(const SweepConfig& c, const std::string& digest) {
+  const std::filesystem::path dir(c.out);
+  std::error_code ec;
+  if (std::filesystem::exists(dir / kJournalName, ec) || !std::filesystem::is_regular_file(dir / "runs.csv", ec) ||
+      !std::filesystem::is_regular_file(dir / "summary.csv", ec))
+    return false;
+  std::ifstream in(dir / "meta.json");
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return false;
+  const auto has = [&](const char* key, const nlohmann::json& want) { return j.contains(key) && j[key] == want; };
+  if (!has("complete", true) || !has("config_digest", digest)) return false;
+  if (c.shard_count > 1) return has("shard", nlohmann::json{{"index", c.shard_index}, {"count", c.shard_count}});
+  return !j.contains("shard");
 }
 
 }  // namespace iht

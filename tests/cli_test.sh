@@ -154,6 +154,29 @@ for path in $("$bin" --version | sed -n 's/.*available here: //p' | tr -d ','); 
 done
 [[ -n "$first" ]] || { echo "FAIL: --version names no SIMD path"; fails=$((fails + 1)); }
 
+# --resume where the outputs are already complete (a scheduler requeued a
+# finished task) computes nothing and leaves them as they are; another
+# configuration or shard in that directory is computed.
+small=(sweep --backend cpu --sparsity 3 --runs 6 --max-steps 100)
+"$bin" "${small[@]}" --out "$tmp/done" >/dev/null 2>&1
+cp "$tmp/done/runs.csv" "$tmp/done_runs.csv"; touch -d '2001-01-01' "$tmp/done/runs.csv"
+expect 0 "nothing to resume" -- "${small[@]}" --resume --out "$tmp/done"
+if [[ $(stat -c %Y "$tmp/done/runs.csv") -ne $(date -d '2001-01-01' +%s) ]] || ! cmp -s "$tmp/done/runs.csv" "$tmp/done_runs.csv"; then
+  echo "FAIL: --resume over complete outputs rewrote runs.csv"; fails=$((fails + 1))
+else
+  passes=$((passes + 1))
+fi
+out=$("$bin" "${small[@]}" --seed 9 --resume --out "$tmp/done" 2>&1)
+if [[ "$out" == *"nothing to resume"* ]] || cmp -s "$tmp/done/runs.csv" "$tmp/done_runs.csv"; then
+  echo "FAIL: --resume with another seed took the old outputs as its own"; fails=$((fails + 1))
+else
+  passes=$((passes + 1))
+fi
+"$bin" "${small[@]}" --shard 0/2 --out "$tmp/shard0" >/dev/null 2>&1
+expect 0 "nothing to resume" -- "${small[@]}" --shard 0/2 --resume --out "$tmp/shard0"
+out=$("$bin" "${small[@]}" --shard 1/2 --resume --out "$tmp/shard0" 2>&1)
+if [[ "$out" == *"nothing to resume"* ]]; then echo "FAIL: another shard took shard 0's outputs"; fails=$((fails + 1)); else passes=$((passes + 1)); fi
+
 # Ctrl-C: the finished runs are written, meta.json says incomplete, exit 130.
 "$bin" sweep --backend cpu --runs 1000 --out "$tmp/int" >/dev/null 2>&1 &
 pid=$!

@@ -23,4 +23,10 @@ struct SweepRecord {
 
 std::string meta_json(const SweepConfig& config, const Dataset& data, const SweepRecord& record);
 
+/// Whether config.out already holds this sweep's complete outputs: no journal,
+/// runs.csv and summary.csv present, and a meta.json that says complete, with
+/// this configuration's digest (journal.hpp's sweep_digest) and shard. What a
+/// scheduler's requeue of a finished task needs to know to compute nothing.
+bool outputs_complete(const SweepConfig& config, const std::string& digest);
+
 }  // namespace iht

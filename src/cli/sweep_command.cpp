@@ -7,6 +7,8 @@
 
 #include "commands.hpp"
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/journal.hpp"
+#include "ihtbatch/meta.hpp"
 #include "ihtbatch/network.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/sweep_run.hpp"
@@ -96,6 +98,12 @@ int run_sweep_command(SweepConfig config, ExperimentFlags& flags, const std::str
   const long planned = static_cast<long>(plan_sweep(config, data).size());
   create_output_dir(config.out);
   say_why_not_gpu(config.backend, *backend);
+  // A scheduler that requeues a finished task (sweep_array.sbatch: --resume) recomputes nothing.
+  if (config.resume && outputs_complete(config, sweep_digest(config, data, backend->name()))) {
+    std::cerr << "ihtbatch sweep: " << config.out << " already holds this sweep's complete outputs (meta.json): "
+              << "nothing to resume\n";
+    return 0;
+  }
   std::cerr << "ihtbatch sweep: " << planned << " runs on " << backend->name() << " [" << backend->device()
             << "], " << to_string(config.experiment.precision) << "\n";
 
