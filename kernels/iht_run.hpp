@@ -39,16 +39,15 @@ IHT_HD bool stops_before_update(T loss, long long k, const WarpProblem& p, StopR
 }
 
 /// theta = next; false when that changes no bit of theta.
-template <class T, class Shape>
-IHT_HD bool move_to(const Shape& shape, const T* next, T* theta) {
+template <class T, class W>
+IHT_HD bool move_to(const W& w, const Params<W, T>& next, Params<W, T>& theta) {
   using UInt = typename FloatFormat<T>::UInt;
-  UInt changed = 0;
-  IHT_UNROLL
-  for (int i = 0; i < shape.n; ++i) {
-    changed |= bit_copy<UInt>(next[i]) ^ bit_copy<UInt>(theta[i]);
-    theta[i] = next[i];
-  }
-  return changed != 0;
+  Params<W, T> changed;
+  w.each([&](int l) IHT_LAMBDA {
+    changed[l] = bit_copy<UInt>(next[l]) != bit_copy<UInt>(theta[l]) ? T(1) : T(0);
+    theta[l] = next[l];
+  });
+  return w.ballot(changed) != 0;
 }
 
 /// What is measured at θ* (§3.8), uniform across lanes.
@@ -57,24 +56,28 @@ struct FinalMetrics {
 };
 
 template <class Model, class W, class T, class Shape>
-IHT_HD FinalMetrics final_metrics(const W& w, const Shape& shape, const T* theta, const T* grad, T gamma,
-                                  const SplitView<T>& train, const SplitView<T>& test) {
+IHT_HD FinalMetrics final_metrics(const W& w, const Shape& shape, const Params<W, T>& theta,
+                                  const Params<W, T>& grad, T gamma, const SplitView<T>& train,
+                                  const SplitView<T>& test) {
+  const int n = shape.n;
   FinalMetrics m;
   m.train_acc = Model::accuracy(w, shape, theta, train);
   m.test_loss = static_cast<double>(Model::loss(w, shape, theta, test));
   m.test_acc = Model::accuracy(w, shape, theta, test);
-  double min_kept = INFINITY, max_out = 0, max_in = 0;
-  bool any_out = false;
-  for (int i = 0; i < shape.n; ++i) {
-    const double t = fabs(static_cast<double>(theta[i])), g = fabs(static_cast<double>(grad[i]));
-    if (theta[i] != T(0)) {
-      min_kept = t < min_kept ? t : min_kept;
-      max_in = g > max_in ? g : max_in;
-    } else {
-      any_out = true;
-      max_out = g > max_out ? g : max_out;
-    }
-  }
+  // Each lane its own entry, then three maxima: −(the smallest kept |θ_i|),
+  // the largest |∇f_i| outside the support and inside it. A NaN counts in
+  // none of them, and no −0 enters w.max.
+  Params<W, double> low_kept, high_out, high_in, out;
+  w.each([&](int l) IHT_LAMBDA {
+    const double t = fabs(static_cast<double>(theta[l])), g = fabs(static_cast<double>(grad[l]));
+    const bool kept = theta[l] != T(0), g_counts = g > 0;  // false for NaN
+    low_kept[l] = kept && t == t ? -t : -INFINITY;
+    high_in[l] = kept && g_counts ? g : 0.0;
+    high_out[l] = !kept && l < n && g_counts ? g : 0.0;
+    out[l] = !kept && l < n ? 1.0 : 0.0;
+  });
+  const double min_kept = -w.max(low_kept), max_out = w.max(high_out), max_in = w.max(high_in);
+  const bool any_out = w.ballot(out) != 0;
   // The FMA named: GCC (with FMA) and nvcc fuse it so; a build without FMA would not.
   m.ht_margin = any_out ? ScalarLaneBits<double>::fma(-static_cast<double>(gamma), max_out, min_kept) : INFINITY;
   m.grad_support_inf = max_in;
@@ -116,10 +119,10 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
   const T lipschitz = estimate_lipschitz<Model>(w, shape, p, s, run.init_seed, train);
   const T gamma = p.step_size > 0 ? static_cast<T>(p.step_size) : T(1) / lipschitz;
 
-  T theta[kMaxParams], grad[kMaxParams], next[kMaxParams];
+  Params<W, T> theta, grad, next;  // lane i holds entry i: one register each on the GPU
   // The kept set of the last step (first θ⁰'s support): the next step's hint.
-  uint32_t kept = sparse_uniform<Model>(shape, s, run.init_seed, Stream::kInitValues, run.support_seed,
-                                        Stream::kSupport, 0, theta);
+  uint32_t kept = sparse_uniform_lanes<Model, T>(w, shape, s, run.init_seed, Stream::kInitValues, run.support_seed,
+                                                 Stream::kSupport, 0, theta);
   long long k = 0, settled_at = -1;
   StopReason stop = StopReason::kMaxSteps;
   T train_loss = T(0);
@@ -128,7 +131,7 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
     train_loss = Model::loss_and_grad(w, shape, theta, train, grad);
     if (stops_before_update(train_loss, k, p, &stop)) break;
     kept = Update::step(w, shape, s, gamma, theta, grad, next, kept);
-    const bool changed = move_to(shape, next, theta);
+    const bool changed = move_to<T>(w, next, theta);
     if constexpr (Update::kMayShortcut) {
       if (!changed) {
         // A fixed point: every later step would compute this same f and ∇f
@@ -144,12 +147,10 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
   }
 
   const FinalMetrics m = final_metrics<Model>(w, shape, theta, grad, gamma, train, test);
-  w.single([&] {
-    write_result(out, lipschitz, gamma, train_loss, m, k, settled_at, stop);
-    IHT_UNROLL
-    for (int i = 0; i < kMaxParams; ++i)  // whole, so θ stays in registers on the GPU
-      if (i < n) theta_out[i] = static_cast<double>(theta[i]);
+  w.each([&](int l) IHT_LAMBDA {
+    if (l < n) theta_out[l] = static_cast<double>(theta[l]);
   });
+  w.single([&] { write_result(out, lipschitz, gamma, train_loss, m, k, settled_at, stop); });
 }
 
 /// The run of a shape: the compact engine's here; wide_run.hpp adds the wide

@@ -10,7 +10,8 @@
 //                          (a backtracking γ) must say false.
 //   Update::step(w, shape, s, γ, θ, ∇f, next, kept)
 //                          writes θᵏ⁺¹ into next; returns its support, given
-//                          the last one as a hint.
+//                          the last one as a hint (θ, ∇f, next: Params<W, T>,
+//                          lane i holding entry i, zero past n).
 //   Update::step_wide(w, n, s, γ, θ, ∇f, next, kept)
 //                          the same on the wide engine (wide_run.hpp): arrays
 //                          in scratch, lane l owning entries l, l + 32, …;
@@ -31,12 +32,12 @@ struct IhtUpdate {
   static constexpr bool kMayShortcut = true;
 
   template <class W, class T, class Shape>
-  static IHT_HD uint32_t step(const W& w, const Shape& shape, int s, T gamma, const T* theta, const T* grad, T* next,
-                              uint32_t kept) {
+  static IHT_HD uint32_t step(const W& w, const Shape& shape, int s, T gamma, const Params<W, T>& theta,
+                              const Params<W, T>& grad, Params<W, T>& next, uint32_t kept) {
     const int n = shape.n;
-    IHT_UNROLL
-    for (int i = 0; i < n; ++i) next[i] = LaneBits<T>::fma(-gamma, grad[i], theta[i]);
-    return s < n ? hard_threshold(w, shape, next, s, next, kept) : kept;  // H_n is the identity
+    // Past n, θ and ∇f are 0, and so is next: −γ·0 + 0 = +0.
+    w.each([&](int l) IHT_LAMBDA { next[l] = ScalarLaneBits<T>::fma(-gamma, grad[l], theta[l]); });
+    return s < n ? hard_threshold<T>(w, shape, next, s, next, kept) : kept;  // H_n is the identity
   }
 
   template <class W, class T>

@@ -19,58 +19,62 @@ IHT_HD T magnitude(T v) {
   return v != v ? T(INFINITY) : (v < T(0) ? -v : v);
 }
 
-/// Whether `kept` (bit i: index i) is the top-s set of v: it has s members,
-/// and their smallest magnitude is above the largest outside it. (A tie there
-/// would need the index order: false, and the caller ranks.) O(n) and uniform
-/// across lanes.
-template <class T, class Shape>
-IHT_HD bool is_top_set(const Shape& shape, const T* v, int s, uint32_t kept) {
+/// Whether `kept` (bit i: index i) is the top-s set of v (lane i holding
+/// v_i, i < n): it has s members, and their smallest magnitude is above the
+/// largest outside it. (A tie there would need the index order: false, and
+/// the caller ranks.) Each lane looks at its own entry; two maxima and a
+/// count decide, the same in every lane.
+template <class T, class W, class Shape>
+IHT_HD bool is_top_set(const W& w, const Shape& shape, const Params<W, T>& v, int s, uint32_t kept) {
   const int n = shape.n;
-  int members = 0;
-  T lowest_in = T(INFINITY), highest_out = T(-1);
-  IHT_UNROLL
-  for (int i = 0; i < n; ++i) {
-    const T m = magnitude(v[i]);
-    const bool in = (kept >> i) & 1u;
-    members += in ? 1 : 0;
-    lowest_in = in && m < lowest_in ? m : lowest_in;
-    highest_out = !in && m > highest_out ? m : highest_out;
-  }
-  return members == s && lowest_in > highest_out;
+  // The lane tests as bits of masks: with `!in && l < n` and n a constant,
+  // GCC 12 leaves this loop scalar, branch by branch.
+  const uint32_t out = ~kept & (n < kWarpWidth ? (1u << n) - 1u : ~0u);
+  Params<W, T> out_high, in_low;  // −(smallest kept magnitude) is the largest of −|v_i| kept
+  w.each([&](int l) IHT_LAMBDA {
+    const T m = magnitude(v[l]) + T(0);  // + 0: no −0 into w.max
+    out_high[l] = (out >> l) & 1u ? m : T(-1);
+    in_low[l] = (kept >> l) & 1u ? -m : T(-INFINITY);
+  });
+  const T highest_out = w.max(out_high), lowest_in = -w.max(in_low);
+  return popcount32(kept) == s && lowest_in > highest_out;
 }
 
-/// out = H_s(v) (out may be v); returns the kept set (bit i: index i).
-/// `hint` is a guess at the kept set, such as the last step's (IHT's support
-/// seldom changes): when it is the top-s set (is_top_set) it is the answer.
-/// Otherwise lane i ranks v_i by (|v| descending, index ascending) against
-/// all n entries, and a ballot of rank < s is the kept set.
-/// (Reading mag at the lane costs the GPU one local-memory load.)
+/// out = H_s(v) (out may be v; lane i holds entry i); returns the kept set
+/// (bit i: index i). `hint` is a guess at the kept set, such as the last
+/// step's (IHT's support seldom changes): when it is the top-s set
+/// (is_top_set) it is the answer. Otherwise lane i ranks v_i by (|v|
+/// descending, index ascending) against all n entries, and a ballot of
+/// rank < s is the kept set.
 ///
 /// Example: v = {0.5, −2, 0.5, 1}, s = 2 keeps indices 1 and 3 (mask 0b1010);
-/// s = 3 also keeps index 0, the smaller of the tied pair.
-template <class W, class T, class Shape>
-IHT_HD uint32_t hard_threshold(const W& w, const Shape& shape, const T* v, int s, T* out, uint32_t hint = 0) {
-  static_assert(kMaxParams <= kWarpWidth, "one lane ranks each entry; the kept set is one ballot");
+/// s = 3 also keeps index 0, the smaller of the tied pair:
+///   uint32_t kept = hard_threshold<double>(w, shape, v, 2, out);  // 0b1010
+template <class T, class W, class Shape>
+IHT_HD uint32_t hard_threshold(const W& w, const Shape& shape, const Params<W, T>& v, int s, Params<W, T>& out,
+                               uint32_t hint = 0) {
+  static_assert(kMaxParams <= kWarpWidth, "one lane holds and ranks each entry; the kept set is one ballot");
   using V = typename W::template Vec<T>;
   const int n = shape.n;
   uint32_t mask = hint;
-  if (!is_top_set(shape, v, s, hint)) {
-    T mag[kMaxParams];  // zero past n: the CPU's last lane group reads there
-    IHT_UNROLL
-    for (int i = 0; i < kMaxParams; ++i) mag[i] = i < n ? magnitude(v[i]) : T(0);
-    typename W::template Lanes<T> keep;
-    w.each([&](int l) IHT_LAMBDA { keep[l] = T(0); });
-    w.template each_group_below<T>(n, [&](int lane) IHT_LAMBDA {
-      const V mine = w.load(mag + lane), index = w.template lane_index<T>(lane);
+  if (!is_top_set<T>(w, shape, v, s, hint)) {
+    Params<W, T> mag, keep;
+    w.each([&](int l) IHT_LAMBDA { mag[l] = l < n ? magnitude(v[l]) : T(0); });
+    // Every lane group, not only those below n: the GPU's lanes all read
+    // the others' magnitudes (a shuffle each).
+    w.template each_group<T>([&](int lane) IHT_LAMBDA {
+      const V mine = w.load(mag, lane), index = w.template lane_index<T>(lane);
       V rank{};  // counted in T: the CPU side keeps one vector width
       IHT_UNROLL
-      for (int j = 0; j < n; ++j) rank += (mag[j] > mine) | ((mag[j] == mine) & (index > T(j))) ? T(1) : T(0);
+      for (int j = 0; j < n; ++j) {
+        const T other = w.lane_value(mag, j);
+        rank += (other > mine) | ((other == mine) & (index > T(j))) ? T(1) : T(0);
+      }
       w.store(keep, lane, (rank < static_cast<T>(s)) & (index < static_cast<T>(n)) ? T(1) : T(0));
     });
     mask = w.ballot(keep);
   }
-  IHT_UNROLL
-  for (int i = 0; i < n; ++i) out[i] = (mask >> i) & 1u ? v[i] : T(0);
+  w.each([&](int l) IHT_LAMBDA { out[l] = (mask >> l) & 1u ? v[l] : T(0); });
   return mask;
 }
 

@@ -6,6 +6,7 @@
 // What a model gives iht_run (a second model is a second file like this one):
 //   Model::loss_and_grad(w, shape, θ, split, grad)  f(θ), and ∇f(θ) into grad
 //   Model::loss(w, shape, θ, split)                 f(θ)
+// (θ and ∇f are parameter vectors, Params<W, T>: lane i holds entry i)
 //   Model::accuracy(w, shape, θ, split)             fraction classified right
 //   Model::init_bound(shape, i)                     a of θ_i ~ U(−a, a) (§3.3)
 // and a line in dispatch_kernel (src/backends/warp_host.hpp). What is still
@@ -61,8 +62,8 @@ static_assert(power(kMaxClasses, 2 * kChunksPerLog) <= power(2.0, 64), "a pair's
 /// 796/1092 bytes per thread against 248/292. GCC inlines the stage lambdas
 /// only because they are IHT_LAMBDA: its lambda budget ran out otherwise.)
 template <bool kGrad, class W, class T, class Shape>
-IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data,
-                                       T* grad) {
+IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const Params<W, T>& theta,
+                                       const SplitView<T>& data, Params<W, T>* grad) {
   using V = typename W::template Vec<T>;
   using B = LaneBits<V>;
   using Lanes = typename W::template Lanes<T>;
@@ -73,9 +74,10 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* 
   const int rows = (c - 1) * row;  // parameters of the relative classes
   T rel[kMaxParams];               // rel[(j−1)·row + f] = θ(f, j) − θ(f, 0), f = d the bias
   IHT_UNROLL
-  for (int j = 1; j < c; ++j) {
+  for (int f = 0; f <= d; ++f) {
+    const T base = w.lane_value(theta, f * c);
     IHT_UNROLL
-    for (int f = 0; f <= d; ++f) rel[(j - 1) * row + f] = theta[f * c + j] - theta[f * c];
+    for (int j = 1; j < c; ++j) rel[(j - 1) * row + f] = w.lane_value(theta, f * c + j) - base;
   }
   const int stride = data.stride;
   // Per-lane sums, carried from tile to tile (the first tile starts them):
@@ -201,16 +203,18 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* 
   const T inv_m = T(1) / static_cast<T>(data.count);
   if constexpr (kGrad) {
     // ∇f in θ order from the relative classes' sums; class 0's is minus their sum.
+    Params<W, T>& g = *grad;
+    w.each([&](int l) IHT_LAMBDA { g[l] = T(0); });  // zero past n
     IHT_UNROLL
     for (int f = 0; f <= d; ++f) {
       T others = T(0);
       IHT_UNROLL
       for (int j = 1; j < c; ++j) {
         const T sum = w.sum(g_lanes[(j - 1) * row + f]);
-        grad[f * c + j] = sum * inv_m;
+        w.set_lane(g, f * c + j, sum * inv_m);
         others += sum;
       }
-      grad[f * c] = -others * inv_m;
+      w.set_lane(g, f * c, -others * inv_m);
     }
   }
   return w.sum(loss_lanes) * inv_m;
@@ -219,19 +223,24 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const T* 
 
 struct SoftmaxRegression {
   template <class W, class T, class Shape>
-  static IHT_HD T loss_and_grad(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data, T* grad) {
-    return softmax_loss_pass<true>(w, shape, theta, data, grad);
+  static IHT_HD T loss_and_grad(const W& w, const Shape& shape, const Params<W, T>& theta, const SplitView<T>& data,
+                                Params<W, T>& grad) {
+    return softmax_loss_pass<true>(w, shape, theta, data, &grad);
   }
 
   template <class W, class T, class Shape>
-  static IHT_HD T loss(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data) {
-    return softmax_loss_pass<false>(w, shape, theta, data, static_cast<T*>(nullptr));
+  static IHT_HD T loss(const W& w, const Shape& shape, const Params<W, T>& theta, const SplitView<T>& data) {
+    return softmax_loss_pass<false>(w, shape, theta, data, static_cast<Params<W, T>*>(nullptr));
   }
 
   /// Fraction of the split classified right: argmax of z, ties to the smaller class.
   template <class W, class T, class Shape>
-  static IHT_HD double accuracy(const W& w, const Shape& shape, const T* theta, const SplitView<T>& data) {
+  static IHT_HD double accuracy(const W& w, const Shape& shape, const Params<W, T>& params,
+                                const SplitView<T>& data) {
     const int d = shape.d, c = shape.c;
+    T theta[kMaxParams];  // every lane's copy
+    IHT_UNROLL
+    for (int i = 0; i < shape.n; ++i) theta[i] = w.lane_value(params, i);
     typename W::template Lanes<T> correct;
     w.each([&](int l) IHT_LAMBDA {
       correct[l] = T(0);

@@ -25,23 +25,25 @@ IHT_HD T estimate_lipschitz(const W& w, const Shape& shape, const WarpProblem& p
   T best = T(0);
   for (int j = 0; j < p.n_monte; ++j) {
     const auto sub = static_cast<uint32_t>(j);
-    T theta[kMaxParams], moved[kMaxParams], tilde[kMaxParams], g1[kMaxParams], g2[kMaxParams];
-    const uint32_t support = sparse_uniform<Model>(shape, s, init_seed, Stream::kMonteValues, init_seed,
+    Params<W, T> theta, moved, tilde, g1, g2, low;
+    const uint32_t support = sparse_uniform_lanes<Model, T>(w, shape, s, init_seed, Stream::kMonteValues, init_seed,
                                                    Stream::kMonteSupport, sub, theta);
-    T delta = T(INFINITY);
-    for (int i = 0; i < n; ++i) {
-      const T m = magnitude(theta[i]);
-      delta = theta[i] != T(0) && m < delta ? m : delta;
-    }
-    for (int i = 0; i < n; ++i)
-      moved[i] = B::fma(delta, static_cast<T>(standard_normal(init_seed, Stream::kMonteNormal, sub, i)), theta[i]);
-    hard_threshold(w, shape, moved, s, tilde, support);  // the move seldom changes the top s
+    // δ, the smallest nonzero |θ_i|: −δ is the largest of the −|θ_i| (θ is finite).
+    w.each([&](int l) IHT_LAMBDA { low[l] = theta[l] != T(0) ? -magnitude(theta[l]) : T(-INFINITY); });
+    const T delta = -w.max(low);
+    w.each([&](int l) IHT_LAMBDA {  // a lane past n draws nothing: θ and the move are 0 there
+      moved[l] = l < n ? B::fma(delta, static_cast<T>(standard_normal(init_seed, Stream::kMonteNormal, sub, l)),
+                                theta[l])
+                       : T(0);
+    });
+    hard_threshold<T>(w, shape, moved, s, tilde, support);  // the move seldom changes the top s
     Model::loss_and_grad(w, shape, tilde, train, g1);
     Model::loss_and_grad(w, shape, theta, train, g2);
-    T dg = T(0), dt = T(0);
+    T dg = T(0), dt = T(0);  // added in index order, as every engine adds them
     for (int i = 0; i < n; ++i) {
-      dg = B::fma(g1[i] - g2[i], g1[i] - g2[i], dg);
-      dt = B::fma(tilde[i] - theta[i], tilde[i] - theta[i], dt);
+      const T a = w.lane_value(g1, i) - w.lane_value(g2, i), b = w.lane_value(tilde, i) - w.lane_value(theta, i);
+      dg = B::fma(a, a, dg);
+      dt = B::fma(b, b, dt);
     }
     const T ratio = B::sqrt(dg) / B::sqrt(dt);  // in T on both sides (IEEE sqrt and division)
     best = ratio > best && ratio < T(INFINITY) ? ratio : best;

@@ -9,7 +9,11 @@
 // Per-lane code runs on *lane values* V = W::Vec<T>: one lane's T on the GPU,
 // a group of W::kGroup<T> consecutive lanes in one SIMD vector on the CPU.
 // `lane` (or `first`) below is the first lane of the group a body runs for.
-// Lane l owns the training samples l, l + 32, l + 64, …
+// Lane l owns the training samples l, l + 32, l + 64, … In the compact
+// engine (n ≤ 32) a parameter vector is a W::Lanes<T> too: lane i holds
+// entry i (θ_i, ∇f_i), so the GPU keeps one register per vector, not n.
+// Per-lane code touches only its own lane's value (x[l] inside w.each);
+// anything else reads another lane through w.lane_value.
 //
 //   Member                          What it does, with an example
 //   ------------------------------  ------------------------------------------
@@ -35,6 +39,12 @@
 //                                   host's flag; the GPU's says false (a launch
 //                                   cancels between runs):
 //                                     if (w.stop_requested()) return;
+//   w.lane_value(x, i)              lane i's value of x, in every lane (every
+//                                   lane calls it, with the same i):
+//                                     double theta_3 = w.lane_value(theta, 3);
+//   w.set_lane(x, i, v)             lane i's value of x becomes v (v and i the
+//                                   same in every lane):
+//                                     w.set_lane(grad, 3, g3);
 //   w.ballot(x)                     bit l set where x[l] != 0:
 //                                     uint32_t kept = w.ballot(keep);
 //   w.each_group<T>(body)           body(first) once per lane group:
@@ -73,6 +83,10 @@ IHT_SIMD_NAMESPACE_BEGIN
 
 /// Lanes in a warp, on every side. Kernel code takes the width from here.
 inline constexpr int kWarpWidth = 32;
+
+/// A parameter vector of the compact engine: lane i holds entry i.
+template <class W, class T>
+using Params = typename W::template Lanes<T>;
 
 /// Compile-time checks of the parts of the contract a type can state.
 template <class W>

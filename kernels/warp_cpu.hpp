@@ -143,12 +143,45 @@ struct CpuWarpTiled {
     return v[0][0];
   }
 
-  /// The largest of the lanes' values (NaN-free values: any order gives it).
+  /// The largest of the lanes' values (NaN-free values: any order gives it),
+  /// a lane group at a time.
   template <class T>
   T max(const Lanes<T>& x) const {
-    T best = x[0];
-    for (int lane = 1; lane < kWarpWidth; ++lane) best = x[lane] > best ? x[lane] : best;
-    return best;
+    constexpr int g = kGroup<T>;
+    Vec<T> best = load(x.v);
+    for (int first = g; first < kWarpWidth; first += g) {
+      const Vec<T> v = load(x.v + first);
+      best = v > best ? v : best;
+    }
+    return max_in_vector<T, sizeof(Vec<T>)>(best);
+  }
+
+  /// The largest lane of a vector of kBytes: the larger of its halves, as a
+  /// vector half as wide, until one value is left (a tree of log2 steps, not
+  /// a chain through every lane).
+  template <class T, int kBytes, class V>
+  static T max_in_vector(V v) {
+    if constexpr (kBytes == sizeof(T)) {
+      return v[0];
+    } else {
+      typedef T Half __attribute__((vector_size(kBytes / 2)));
+      Half low, high;
+      std::memcpy(&low, &v, sizeof low);
+      std::memcpy(&high, reinterpret_cast<const char*>(&v) + sizeof low, sizeof high);
+      return max_in_vector<T, kBytes / 2>(high > low ? high : low);
+    }
+  }
+
+  /// Lane i's value of x (a plain read here; a shuffle on the GPU).
+  template <class T>
+  static T lane_value(const Lanes<T>& x, int i) {
+    return x[i];
+  }
+
+  /// Lane i's value of x becomes v.
+  template <class T>
+  static void set_lane(Lanes<T>& x, int i, T v) {
+    x[i] = v;
   }
 
   /// Lanes run one after another here: every write is already seen.
@@ -162,7 +195,8 @@ struct CpuWarpTiled {
   template <class T>
   uint32_t ballot(const Lanes<T>& pred) const {
     uint32_t mask = 0;
-    for (int lane = 0; lane < kWarpWidth; ++lane) mask |= static_cast<uint32_t>(pred[lane] != T(0)) << lane;
+#pragma omp simd reduction(| : mask)
+    for (int lane = 0; lane < kWarpWidth; ++lane) mask |= static_cast<uint32_t>(pred.v[lane] != T(0)) << lane;
     return mask;
   }
 };

@@ -107,6 +107,18 @@ struct GpuWarp {
     return v;
   }
 
+  /// Lane i's value of x, in every lane; every lane of the warp must call it.
+  template <class T>
+  __device__ __forceinline__ T lane_value(const Lanes<T>& x, int i) const {
+    return __shfl_sync(kFull, x.v, i);
+  }
+
+  /// Lane i's value of x becomes v (the same in every lane).
+  template <class T>
+  __device__ __forceinline__ void set_lane(Lanes<T>& x, int i, T v) const {
+    if (lane_id == i) x.v = v;
+  }
+
   /// Orders the lanes' memory writes before every lane's later reads.
   __device__ __forceinline__ void sync() const { __syncwarp(kFull); }
 

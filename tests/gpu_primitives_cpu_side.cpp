@@ -19,7 +19,12 @@ uint32_t cpu_warp_ballot(const double* lanes) {
 
 template <class T>
 T cpu_loss_pass(const warp::SplitView<T>& data, const T* theta, T* grad) {
-  return warp::SoftmaxRegression::loss_and_grad(warp::CpuWarp{}, warp::FixedShape<4, 3>{}, theta, data, grad);
+  const warp::CpuWarp w;
+  warp::CpuWarp::Lanes<T> in, out;
+  w.each([&](int l) { in[l] = l < 15 ? theta[l] : T(0); });
+  const T f = warp::SoftmaxRegression::loss_and_grad(w, warp::FixedShape<4, 3>{}, in, data, out);
+  for (int i = 0; i < 15; ++i) grad[i] = out[i];
+  return f;
 }
 
 template double cpu_loss_pass<double>(const warp::SplitView<double>&, const double*, double*);

@@ -5,6 +5,12 @@
 // the GPU's lanes keep them. The kernels run on it must give the CpuWarp's
 // bits, as on a device (what no CPU-only test saw before: the GPU side's sum
 // orders and lane ownership, without a GPU).
+//
+// It also checks what a GPU lane can do: per-lane code (the bodies of each,
+// each_group and each_group_below) may touch only its own lane's value of a
+// Lanes, and other lanes' values are read through lane_value, which every
+// lane must call (not inside each_group_below, where lanes diverge). Each
+// breach is counted (ScalarWarp::breaches()); the tests require none.
 #include <cstdint>
 #include <cstring>
 
@@ -12,15 +18,44 @@
 
 namespace iht::test {
 
+/// The lane whose per-lane code runs now, or −1 in code every lane runs alike.
+inline thread_local int scalar_active_lane = -1;
+inline thread_local bool scalar_lanes_diverged = false;
+inline thread_local long scalar_breaches = 0;
+
+/// Runs body(lane) as that lane's per-lane code.
+template <class Body>
+void as_lane(int lane, bool diverged, Body&& body) {
+  scalar_active_lane = lane;
+  scalar_lanes_diverged = diverged;
+  body(lane);
+  scalar_active_lane = -1;
+  scalar_lanes_diverged = false;
+}
+
+/// Counts a lane's touch of another lane's value.
+inline void check_own_lane(int lane) {
+  if (lane != scalar_active_lane) ++scalar_breaches;
+}
+
 struct ScalarWarp {
   static constexpr int kWidth = warp::kWarpWidth;
+  /// Breaches of lane ownership since the last reset (see the file's header).
+  static long breaches() { return scalar_breaches; }
+  static void reset_breaches() { scalar_breaches = 0; }
   static constexpr int kStagedChunks = 1;
 
   template <class T>
   struct Lanes {
     T v[kWidth];
-    T& operator[](int lane) { return v[lane]; }
-    const T& operator[](int lane) const { return v[lane]; }
+    T& operator[](int lane) {
+      check_own_lane(lane);
+      return v[lane];
+    }
+    const T& operator[](int lane) const {
+      check_own_lane(lane);
+      return v[lane];
+    }
   };
   template <class T>
   using Vec = T;
@@ -34,15 +69,15 @@ struct ScalarWarp {
 
   template <class T, class Body>
   void each_group(Body&& body) const {
-    for (int lane = 0; lane < kWidth; ++lane) body(lane);
+    for (int lane = 0; lane < kWidth; ++lane) as_lane(lane, false, body);
   }
   template <class T, class Body>
   void each_group_below(int count, Body&& body) const {
-    for (int lane = 0; lane < kWidth && lane < count; ++lane) body(lane);
+    for (int lane = 0; lane < kWidth && lane < count; ++lane) as_lane(lane, true, body);
   }
   template <class Body>
   void each(Body&& body) const {
-    for (int lane = 0; lane < kWidth; ++lane) body(lane);
+    for (int lane = 0; lane < kWidth; ++lane) as_lane(lane, false, body);
   }
   template <class Body>
   void single(Body&& body) const {
@@ -61,10 +96,12 @@ struct ScalarWarp {
   }
   template <class T>
   static T load(const Lanes<T>& x, int lane) {
+    check_own_lane(lane);
     return x.v[lane];
   }
   template <int kOffset, class T>
   T load_xor(const Lanes<T>& x, int lane) const {
+    if (scalar_lanes_diverged) ++scalar_breaches;
     return x.v[lane ^ kOffset];
   }
   template <class T>
@@ -73,7 +110,20 @@ struct ScalarWarp {
   }
   template <class T>
   static void store(Lanes<T>& x, int lane, T v) {
+    check_own_lane(lane);
     x.v[lane] = v;
+  }
+  /// Lane i's value, for every lane: a shuffle, which all lanes must reach.
+  template <class T>
+  T lane_value(const Lanes<T>& x, int i) const {
+    if (scalar_lanes_diverged) ++scalar_breaches;
+    return x.v[i];
+  }
+  /// Lane i's value becomes v: code every lane runs alike.
+  template <class T>
+  void set_lane(Lanes<T>& x, int i, T v) const {
+    if (scalar_active_lane != -1) ++scalar_breaches;
+    x.v[i] = v;
   }
 
   /// Lane 0's result of the butterfly: every lane adds (or takes the larger

@@ -42,15 +42,25 @@ __global__ void sum_ballot_xor_kernel(const double* in, double* sum, unsigned* b
   }
 }
 
+/// lane_value and set_lane: every lane reads lanes 7 and 31; lane 5 is set to 42.
+__global__ void lane_value_kernel(const double* in, double* read7, double* read31, double* after_set) {
+  const GpuWarp w{static_cast<int>(threadIdx.x)};
+  GpuWarp::Lanes<double> x;
+  x.v = in[threadIdx.x];
+  read7[threadIdx.x] = w.lane_value(x, 7);
+  read31[threadIdx.x] = w.lane_value(x, 31);
+  w.set_lane(x, 5, 42.0);
+  after_set[threadIdx.x] = x.v;
+}
+
 template <class T>
 __global__ void loss_pass_kernel(SplitView<T> data, const T* theta, T* loss, T* grad) {
   const GpuWarp w{static_cast<int>(threadIdx.x)};
-  T g[kMaxParams];
-  const T f = SoftmaxRegression::loss_and_grad(w, FixedShape<4, 3>{}, theta, data, g);
-  if (threadIdx.x == 0) {
-    *loss = f;
-    for (int i = 0; i < 15; ++i) grad[i] = g[i];
-  }
+  GpuWarp::Lanes<T> in, g;  // lane i holds θ_i and ∇f_i
+  in.v = threadIdx.x < 15 ? theta[threadIdx.x] : T(0);
+  const T f = SoftmaxRegression::loss_and_grad(w, FixedShape<4, 3>{}, in, data, g);
+  if (threadIdx.x < 15) grad[threadIdx.x] = g.v;
+  if (threadIdx.x == 0) *loss = f;
 }
 
 void check_launch() {
@@ -74,6 +84,21 @@ TEST(GpuPrimitives, SumBallotAndLoadXorMatchTheCpuWarp) {
   EXPECT_EQ(d_ballot.download()[0], iht::test::cpu_warp_ballot(odd.data()));
   const std::vector<double> partner = d_partner.download();
   for (int l = 0; l < kWarpWidth; ++l) EXPECT_EQ(partner[l], in[l ^ 16]) << "lane " << l;
+}
+
+TEST(GpuPrimitives, LaneValueAndSetLaneMatchTheCpuWarp) {
+  REQUIRE_GPU();
+  const std::vector<double> in = lane_values();
+  DeviceBuffer<double> d_in(in), d_7(kWarpWidth), d_31(kWarpWidth), d_set(kWarpWidth);
+  lane_value_kernel<<<1, kWarpWidth>>>(d_in.data(), d_7.data(), d_31.data(), d_set.data());
+  check_launch();
+  // What CpuWarp does: lane_value(x, i) is x[i]; set_lane(x, i, v) is x[i] = v.
+  const std::vector<double> read7 = d_7.download(), read31 = d_31.download(), after = d_set.download();
+  for (int l = 0; l < kWarpWidth; ++l) {
+    EXPECT_EQ(read7[l], in[7]) << "lane " << l;
+    EXPECT_EQ(read31[l], in[31]) << "lane " << l;
+    EXPECT_EQ(after[l], l == 5 ? 42.0 : in[l]) << "lane " << l;
+  }
 }
 
 template <class T>

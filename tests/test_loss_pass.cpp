@@ -77,9 +77,14 @@ long double plain_loss(const Split<double>& s, const std::vector<double>& theta,
 
 template <class W, class T, class Shape>
 T pass(const Shape& shape, const Split<T>& s, const std::vector<double>& theta64, std::vector<T>& grad) {
-  std::vector<T> theta(theta64.begin(), theta64.end());
+  const W w;
+  Params<W, T> theta, g;
+  const int n = static_cast<int>(theta64.size());
+  w.each([&](int l) { theta[l] = l < n ? static_cast<T>(theta64[l]) : T(0); });
+  const T f = SoftmaxRegression::loss_and_grad(w, shape, theta, s.view(), g);
   grad.assign(kMaxParams, T(0));
-  return SoftmaxRegression::loss_and_grad(W{}, shape, theta.data(), s.view(), grad.data());
+  w.each([&](int l) { grad[l] = g[l]; });
+  return f;
 }
 
 }  // namespace
@@ -122,8 +127,9 @@ void expect_tile_size_changes_no_bit() {
     EXPECT_EQ(0, std::memcmp(&l2, &l8, sizeof l8)) << "m=" << m;
     EXPECT_EQ(0, std::memcmp(other.data(), g8.data(), sizeof(T) * 15)) << "m=" << m;
     // The loss alone (the test split's) is the same number as with the gradient.
-    std::vector<T> th(theta.begin(), theta.end());
-    const T alone = SoftmaxRegression::loss(CpuWarp{}, FixedShape<4, 3>{}, th.data(), s.view());
+    Params<CpuWarp, T> th;
+    CpuWarp{}.each([&](int l) { th[l] = l < 15 ? static_cast<T>(theta[l]) : T(0); });
+    const T alone = SoftmaxRegression::loss(CpuWarp{}, FixedShape<4, 3>{}, th, s.view());
     EXPECT_EQ(0, std::memcmp(&alone, &l8, sizeof l8)) << "m=" << m;
   }
 }

@@ -29,9 +29,11 @@ std::vector<double> sort_top_s(const std::vector<double>& v, int s) {
 
 std::vector<double> warp_top_s(const std::vector<double>& v, int s) {
   const int n = static_cast<int>(v.size());
-  double out[kMaxParams];
-  hard_threshold(CpuWarp{}, DynamicShape{1, 1, n}, v.data(), s, out);
-  return std::vector<double>(out, out + n);
+  const CpuWarp w;
+  CpuWarp::Lanes<double> in, out;
+  w.each([&](int l) { in[l] = l < n ? v[l] : 0.0; });
+  hard_threshold<double>(w, DynamicShape{1, 1, n}, in, s, out);
+  return std::vector<double>(out.v, out.v + n);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <numeric>
 #include <random>
 #include <sstream>
+#include <type_traits>
 
 #include "test_support.hpp"
 #include "ihtbatch/compare.hpp"
@@ -309,7 +310,12 @@ std::pair<warp::WarpResult, std::vector<double>> run_on_warp(const warp::WarpPro
   warp::WarpResult result{};
   result.steps = -1;
   std::vector<double> theta(p.n);
+  if constexpr (std::is_same_v<W, test::ScalarWarp>) test::ScalarWarp::reset_breaches();
   warp::dispatch_kernel(p, [&](auto kernel) { kernel.run(W{}, p, spec, scratch, &result, theta.data()); });
+  if constexpr (std::is_same_v<W, test::ScalarWarp>) {
+    EXPECT_EQ(test::ScalarWarp::breaches(), 0) << "per-lane code touched another lane's value, or a shuffle "
+                                                  "was asked of diverged lanes: wrong on a GPU";
+  }
   return {result, theta};
 }
 
@@ -330,6 +336,27 @@ void expect_same_bits_on_both_arrangements(const Dataset& data, const Experiment
 
 }  // namespace
 
+TEST(ScalarWarp, CountsWhatAGpuLaneCannotDo) {
+  using W = test::ScalarWarp;
+  const W w;
+  W::Lanes<double> x;
+  W::reset_breaches();
+  w.each([&](int l) { x[l] = l; });
+  w.set_lane(x, 3, 7.0);
+  EXPECT_EQ(w.lane_value(x, 3), 7.0);
+  w.each_group<double>([&](int lane) { W::store(x, lane, W::load(x, lane) + w.lane_value(x, 0)); });
+  EXPECT_EQ(W::breaches(), 0) << "all of these a GPU lane can do";
+  w.each([&](int l) { x[l] = x[(l + 1) % warp::kWarpWidth]; });  // another lane's value, read as if local
+  EXPECT_EQ(W::breaches(), 32);
+  (void)x[0];  // lane 0's value, read in code every lane runs
+  EXPECT_EQ(W::breaches(), 33);
+  w.each_group_below<double>(4, [&](int) { (void)w.lane_value(x, 9); });  // a shuffle of diverged lanes
+  EXPECT_EQ(W::breaches(), 37);
+  w.each([&](int l) { w.set_lane(x, l, 1.0); });  // set_lane inside per-lane code
+  EXPECT_EQ(W::breaches(), 69);
+  W::reset_breaches();
+}
+
 TEST(WideEngine, TheGpusArrangementGivesTheCpusBits) {
   // ScalarWarp runs the kernels as the GPU does (one lane per value, one
   // chunk at a time, butterfly sums and maxima); CpuWarp runs them on SIMD
@@ -343,6 +370,8 @@ TEST(WideEngine, TheGpusArrangementGivesTheCpusBits) {
   expect_same_bits_on_both_arrangements<double>(shipped("digits"), short_run(30), 65);
   expect_same_bits_on_both_arrangements<float>(shipped("digits"), short_run(30), 65);
   // The compact engine, IRIS's fixed shape and a run-time one.
-  expect_same_bits_on_both_arrangements<double>(iris(), short_run(500), 7);
-  expect_same_bits_on_both_arrangements<float>(iris(), short_run(500), 7);
+  for (int s : {1, 7, 15}) {  // 15: the dense run, whose update selects nothing
+    expect_same_bits_on_both_arrangements<double>(iris(), short_run(500), s);
+    expect_same_bits_on_both_arrangements<float>(iris(), short_run(500), s);
+  }
 }
