@@ -176,6 +176,12 @@ device() {
   # 3. Speed: end to end (above), kernel only with enough runs to fill the device, the peer, a profile.
   needs "$bin/bench/ihtbatch_bench" &&
     step bench 90 "'$bin/bench/ihtbatch_bench' --backend gpu --runs 65536 --steps 2000 --repeats 3"
+  # The occupancy trial (hopper preset): the float64 IRIS kernel at 12 warps per SM with spills,
+  # against 8 without (the sweep above); the same bits, and each sweep's time.
+  needs "$out/gpu64/runs.csv" &&
+    step occupancy_trial 30 "IHTBATCH_GPU_OCCUPANCY_TRIAL=1 '$ib' sweep --backend gpu --out '$out/gpu64_trial' && grep -E 'wall_time|device' '$out/gpu64_trial/meta.json' && cmp '$out/gpu64/runs.csv' '$out/gpu64_trial/runs.csv' && echo 'runs.csv: trial kernel byte-identical' && '$ib' sweep --backend gpu --out '$out/gpu64_again' > /dev/null && grep wall_time '$out/gpu64_again/meta.json'"
+  needs "$bin/bench/ihtbatch_bench" &&
+    step bench_trial 60 "IHTBATCH_GPU_OCCUPANCY_TRIAL=1 '$bin/bench/ihtbatch_bench' --backend gpu --runs 65536 --steps 2000 --repeats 3"
   needs "$bin/bench/ihtbatch_bench" &&
     step bench_wide 60 "'$bin/bench/ihtbatch_bench' --backend gpu --data digits --sparsity 65 --runs 16384 --steps 200 --repeats 3 && '$bin/bench/ihtbatch_bench' --backend gpu --hidden 16 --sparsity 26 --runs 65536 --steps 500 --repeats 3"
   # SASS instructions per kernel (the audit counted ~87 for the gradient phase's 8 DFMA); the

@@ -107,6 +107,20 @@ if "$bin" sweep --backend auto --runs 1 --max-steps 1 --sparsity 3 --no-dense --
 else
   expect 0 "runs" -- sweep --backend gpu --runs 1 --max-steps 1 --out "$tmp/o"  # a machine with a usable GPU runs it
 fi
+# The GPU occupancy trial's switch (a CUDA build): a bad value is named, and so
+# is a trial kernel this build lacks (the release preset has none, the hopper
+# preset has one, which runs or meets the GPU's own reason not to).
+if ! "$bin" sweep --backend gpu --runs 1 --max-steps 1 --out "$tmp/o" 2>&1 | grep -q "this build has no GPU backend"; then
+  IHTBATCH_GPU_OCCUPANCY_TRIAL=2 expect 2 "IHTBATCH_GPU_OCCUPANCY_TRIAL=2: expected 0 or 1" -- sweep --backend gpu --runs 1 --out "$tmp/o"
+  IHTBATCH_GPU_OCCUPANCY_TRIAL=yes expect 2 "expected 0 or 1" -- run --backend gpu --sparsity 3 --run 0
+  out=$(IHTBATCH_GPU_OCCUPANCY_TRIAL=1 "$bin" sweep --backend gpu --runs 1 --max-steps 1 --out "$tmp/t" 2>&1); rc=$?
+  if [[ $rc -eq 2 && "$out" == *"IHTBATCH_GPU_OCCUPANCY_TRIAL=1: this build has no occupancy trial kernel"* ]] ||
+     [[ $rc -eq 0 ]] || [[ $rc -eq 2 && "$out" == *"cannot run here"* && "$out" != *OCCUPANCY* ]]; then
+    passes=$((passes + 1))
+  else
+    echo "FAIL: IHTBATCH_GPU_OCCUPANCY_TRIAL=1 -> exit $rc, output: $out"; fails=$((fails + 1))
+  fi
+fi
 
 # Numbers read strictly and ranges checked before any work (no wrap-around,
 # no allocation that cannot succeed, no thread storm).

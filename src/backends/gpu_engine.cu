@@ -8,6 +8,7 @@
 #include <cstring>
 #include <cstdlib>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "cuda_check.cuh"
@@ -31,24 +32,79 @@ struct Mailbox {
   int cancel;
 };
 
+/// Where a launch's runs come from and go: device pointers.
+struct LaunchArgs {
+  const warp::WarpRunSpec* specs;
+  int count;
+  unsigned int* next_run;  // the next run to take
+  unsigned int* finished;  // runs finished
+  unsigned char* scratch;  // each warp's, scratch_stride bytes apart
+  size_t scratch_stride;
+  warp::WarpResult* results;
+  double* thetas;  // (runs, n)
+  volatile Mailbox* mailbox;
+};
+
+/// One persistent warp: takes runs until the batch is done.
 template <class T, class Kernel>
-__global__ void __launch_bounds__(kThreadsPerBlock)
-    iht_persistent_kernel(Kernel kernel, warp::WarpProblem p, const warp::WarpRunSpec* specs, int count,
-                          unsigned int* next_run, unsigned int* finished, unsigned char* scratch,
-                          size_t scratch_stride, warp::WarpResult* results, double* thetas,
-                          volatile Mailbox* mailbox) {
+__device__ __forceinline__ void persistent_warp(const Kernel& kernel, const warp::WarpProblem& p,
+                                                const LaunchArgs& a) {
   const int lane = threadIdx.x % warp::kWarpWidth;
   const size_t warp_id = (blockIdx.x * blockDim.x + threadIdx.x) / warp::kWarpWidth;
   const warp::GpuWarp w{lane};
-  const auto mine = warp::carve_scratch<T>(p, scratch + warp_id * scratch_stride);
+  const auto mine = warp::carve_scratch<T>(p, a.scratch + warp_id * a.scratch_stride);
   for (;;) {
     unsigned int run = 0;
-    if (lane == 0) run = mailbox->cancel ? count : atomicAdd(next_run, 1u);
+    if (lane == 0) run = a.mailbox->cancel ? a.count : atomicAdd(a.next_run, 1u);
     run = __shfl_sync(0xffffffffu, run, 0);
-    if (run >= static_cast<unsigned int>(count)) return;
-    kernel.run(w, p, specs[run], mine, &results[run], thetas + static_cast<size_t>(run) * p.n);
-    if (lane == 0) mailbox->done = atomicAdd(finished, 1u) + 1u;  // a late, smaller value is harmless
+    if (run >= static_cast<unsigned int>(a.count)) return;
+    kernel.run(w, p, a.specs[run], mine, &a.results[run], a.thetas + static_cast<size_t>(run) * p.n);
+    if (lane == 0) a.mailbox->done = atomicAdd(a.finished, 1u) + 1u;  // a late, smaller value is harmless
   }
+}
+
+template <class T, class Kernel>
+__global__ void __launch_bounds__(kThreadsPerBlock)
+    iht_persistent_kernel(Kernel kernel, warp::WarpProblem p, LaunchArgs args) {
+  persistent_warp<T>(kernel, p, args);
+}
+
+// The occupancy trial (a build option, IHTBATCH_GPU_OCCUPANCY_TRIAL=N; the
+// hopper preset sets 3): the float64 IRIS kernel also compiled for N blocks
+// of 4 warps per SM (65,536 / (N·128) registers per thread: 168 for N = 3,
+// 12 warps per SM instead of the 8 that 255 registers leave), at the cost of
+// spills. IHTBATCH_GPU_OCCUPANCY_TRIAL=1 in the environment launches it, so
+// one device session times both (bench/gpu_check.sh); the bits are the same.
+#ifndef IHTBATCH_GPU_OCCUPANCY_TRIAL
+#define IHTBATCH_GPU_OCCUPANCY_TRIAL 0
+#endif
+constexpr int kTrialBlocksPerSm = IHTBATCH_GPU_OCCUPANCY_TRIAL;
+static_assert(kTrialBlocksPerSm >= 0 && kTrialBlocksPerSm <= 16, "IHTBATCH_GPU_OCCUPANCY_TRIAL: 0 (none) to 16");
+
+#if IHTBATCH_GPU_OCCUPANCY_TRIAL > 0
+template <class T, class Kernel>
+__global__ void __launch_bounds__(kThreadsPerBlock, IHTBATCH_GPU_OCCUPANCY_TRIAL)
+    iht_occupancy_trial_kernel(Kernel kernel, warp::WarpProblem p, LaunchArgs args) {
+  persistent_warp<T>(kernel, p, args);
+}
+#endif
+
+/// The kernels the trial covers: float64 on a fixed (IRIS) shape.
+template <class T, class Kernel>
+struct HasTrial : std::false_type {};
+template <class M, class U, int D, int C>
+struct HasTrial<double, warp::KernelVariant<M, U, warp::FixedShape<D, C>>> : std::bool_constant<(kTrialBlocksPerSm > 0)> {};
+
+/// Whether the environment asks for the occupancy trial; refused where this build has none.
+bool occupancy_trial_requested() {
+  const char* v = std::getenv("IHTBATCH_GPU_OCCUPANCY_TRIAL");
+  if (v == nullptr || std::strcmp(v, "") == 0 || std::strcmp(v, "0") == 0) return false;
+  if (std::strcmp(v, "1") != 0)
+    throw InputError(std::string("IHTBATCH_GPU_OCCUPANCY_TRIAL=") + v + ": expected 0 or 1");
+  if (kTrialBlocksPerSm == 0)
+    throw InputError("IHTBATCH_GPU_OCCUPANCY_TRIAL=1: this build has no occupancy trial kernel (configure with "
+                     "-DIHTBATCH_GPU_OCCUPANCY_TRIAL=3, as the hopper preset does)");
+  return true;
 }
 
 /// Does nothing: whether it loads tells whether this build has code for the device.
@@ -130,7 +186,7 @@ void collect(const DeviceBatch& batch, const std::vector<RunSpec>& specs, int pa
 
 class GpuWarpBackend final : public Backend {
  public:
-  GpuWarpBackend() {
+  GpuWarpBackend() : trial_(occupancy_trial_requested()) {
     load_kernels_eagerly();
     CHECK_CUDA(cudaGetDevice(&device_));
     CHECK_CUDA(cudaGetDeviceProperties(&props_, device_));
@@ -139,7 +195,10 @@ class GpuWarpBackend final : public Backend {
   BackendKind kind() const override { return BackendKind::kGpu; }
   std::string device() const override {
     return std::string(props_.name) + " (sm_" + std::to_string(props_.major) + std::to_string(props_.minor) + ", " +
-           std::to_string(props_.multiProcessorCount) + " SMs)";
+           std::to_string(props_.multiProcessorCount) + " SMs)" +
+           (trial_ ? ", occupancy trial: float64 IRIS kernel for " + std::to_string(kTrialBlocksPerSm) +
+                         " blocks per SM"
+                   : "");
   }
 
   void run(const Dataset& data, const ExperimentConfig& config, const std::vector<RunSpec>& specs,
@@ -160,11 +219,10 @@ class GpuWarpBackend final : public Backend {
 
  private:
   /// Persistent blocks: as many as fit on the device at once, no more than the runs need.
-  template <class T, class Kernel>
-  int blocks_for(int runs) const {
+  template <class Function>
+  int blocks_for(Function function, int runs) const {
     int blocks_per_sm = 0;
-    CHECK_CUDA(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, iht_persistent_kernel<T, Kernel>,
-                                                             kThreadsPerBlock, 0));
+    CHECK_CUDA(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, function, kThreadsPerBlock, 0));
     if (blocks_per_sm < 1) throw std::runtime_error("gpu backend: the kernel cannot be resident on this device");
     return std::min(blocks_per_sm * props_.multiProcessorCount, (runs + kWarpsPerBlock - 1) / kWarpsPerBlock);
   }
@@ -178,20 +236,27 @@ class GpuWarpBackend final : public Backend {
     DeviceBatch batch(p, host_specs);
     p.x = batch.x.data();
     p.y = batch.y.data();
-    const int blocks = blocks_for<T, Kernel>(count);
+    auto function = iht_persistent_kernel<T, Kernel>;
+#if IHTBATCH_GPU_OCCUPANCY_TRIAL > 0
+    if constexpr (HasTrial<T, Kernel>::value)
+      if (trial_) function = iht_occupancy_trial_kernel<T, Kernel>;
+#endif
+    const int blocks = blocks_for(function, count);
     const size_t stride = (warp::scratch_bytes<T>(p) + 255) / 256 * 256;  // each warp's scratch, 256-byte aligned
     gpu::DeviceBuffer<unsigned char> scratch(stride * blocks * kWarpsPerBlock);
     gpu::MappedHost<Mailbox> mailbox;
 
-    iht_persistent_kernel<T, Kernel><<<blocks, kThreadsPerBlock>>>(
-        kernel, p, batch.specs.data(), count, batch.counters.data(), batch.counters.data() + 1, scratch.data(),
-        stride, batch.results.data(), batch.thetas.data(), mailbox.device());
+    const LaunchArgs args{batch.specs.data(),   count,  batch.counters.data(), batch.counters.data() + 1,
+                          scratch.data(),       stride, batch.results.data(),  batch.thetas.data(),
+                          mailbox.device()};
+    function<<<blocks, kThreadsPerBlock>>>(kernel, p, args);
     CHECK_LAUNCH();
     const long base = progress.done.load();  // runs counted before this batch (earlier batches, a resume)
     wait_for_kernel(mailbox, base, progress);
     collect(batch, specs, p.n, progress.cancel.load(), base, results, progress);
   }
 
+  bool trial_;  // IHTBATCH_GPU_OCCUPANCY_TRIAL=1
   int device_ = 0;
   cudaDeviceProp props_{};
 };
@@ -199,6 +264,11 @@ class GpuWarpBackend final : public Backend {
 }  // namespace
 
 GpuStatus gpu_status() {
+  try {
+    occupancy_trial_requested();  // a bad or unbuilt request says so before any device is touched
+  } catch (const InputError& e) {
+    return {false, e.what()};
+  }
   load_kernels_eagerly();
   int count = 0;
   const cudaError_t found = cudaGetDeviceCount(&count);
