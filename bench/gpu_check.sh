@@ -185,9 +185,15 @@ device() {
   needs "$bin/bench/ihtbatch_bench" &&
     step bench_wide 60 "'$bin/bench/ihtbatch_bench' --backend gpu --data digits --sparsity 65 --runs 16384 --steps 200 --repeats 3 && '$bin/bench/ihtbatch_bench' --backend gpu --hidden 16 --sparsity 26 --runs 65536 --steps 500 --repeats 3"
   # SASS instructions per kernel (the audit counted ~87 for the gradient phase's 8 DFMA); the
-  # listing is kept in the logs. Needs the toolkit's cuobjdump, which the build machines lack.
-  command -v cuobjdump >/dev/null || note "skipped  sass (no cuobjdump here)"
-  command -v cuobjdump >/dev/null && step sass 15 "cuobjdump -sass '$ib' > '$logs/sass.txt' && awk '/Function :/ {f = \$3} /^ +\\/\\*[0-9a-f]+\\*\\/ / {n[f]++} END {for (k in n) print n[k], k}' '$logs/sass.txt' | sort -n"
+  # listing stays in the scratch folder (it can pass the 16 MiB a file may bring back), the
+  # counts go to the log. Needs the toolkit's cuobjdump, which the build machines lack.
+  local cuobjdump
+  cuobjdump=$(command -v cuobjdump || echo "${CUDA_HOME:-/usr/local/cuda}/bin/cuobjdump")
+  if [ -x "$cuobjdump" ]; then
+    step sass 15 "'$cuobjdump' -sass '$ib' > '$out/sass.txt' && awk '/arch = / {a = \$3} /Function :/ {f = a \" \" \$3} /^ +\\/\\*[0-9a-f]+\\*\\/ / {n[f]++} END {for (k in n) print n[k], k}' '$out/sass.txt' | sort -n"
+  else
+    note "skipped  sass (no cuobjdump here)"
+  fi
   step torch_peer 90 "python3 bench/peers/batched.py --device cuda --runs 65536 --steps 2000 --dtype float64 && python3 bench/peers/batched.py --device cuda --runs 65536 --steps 2000 --dtype float32"
   step compare_ref_f32 90 "'$ib' compare --backend gpu --against reference --runs 100 --precision float32"
   step ncu 120 "ncu --clock-control none --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats --section InstructionStats '$ib' sweep --backend gpu --runs 20 --max-steps 200 --out '$out/ncu_sweep'"

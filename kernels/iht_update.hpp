@@ -35,8 +35,8 @@ struct IhtUpdate {
   static IHT_HD uint32_t step(const W& w, const Shape& shape, int s, T gamma, const Params<W, T>& theta,
                               const Params<W, T>& grad, Params<W, T>& next, uint32_t kept) {
     const int n = shape.n;
-    // Past n, θ and ∇f are 0, and so is next: −γ·0 + 0 = +0.
-    w.each([&](int l) IHT_LAMBDA { next[l] = ScalarLaneBits<T>::fma(-gamma, grad[l], theta[l]); });
+    // Past n, next is 0 (not −γ·0 + 0, a NaN when γ is infinite).
+    w.each([&](int l) IHT_LAMBDA { next[l] = l < n ? ScalarLaneBits<T>::fma(-gamma, grad[l], theta[l]) : T(0); });
     return s < n ? hard_threshold<T>(w, shape, next, s, next, kept) : kept;  // H_n is the identity
   }
 

@@ -29,12 +29,14 @@ IHT_HD bool is_top_set(const W& w, const Shape& shape, const Params<W, T>& v, in
   const int n = shape.n;
   // The lane tests as bits of masks: with `!in && l < n` and n a constant,
   // GCC 12 leaves this loop scalar, branch by branch.
-  const uint32_t out = ~kept & (n < kWarpWidth ? (1u << n) - 1u : ~0u);
+  const uint32_t entries = n < kWarpWidth ? (1u << n) - 1u : ~0u;
+  kept &= entries;  // a hint's bits past n name no entry
+  const uint32_t out = ~kept & entries;
   Params<W, T> out_high, in_low;  // −(smallest kept magnitude) is the largest of −|v_i| kept
   w.each([&](int l) IHT_LAMBDA {
-    const T m = magnitude(v[l]) + T(0);  // + 0: no −0 into w.max
+    const T m = magnitude(v[l]) + T(0);  // + 0, and 0 − m below: no −0 into w.max
     out_high[l] = (out >> l) & 1u ? m : T(-1);
-    in_low[l] = (kept >> l) & 1u ? -m : T(-INFINITY);
+    in_low[l] = (kept >> l) & 1u ? T(0) - m : T(-INFINITY);
   });
   const T highest_out = w.max(out_high), lowest_in = -w.max(in_low);
   return popcount32(kept) == s && lowest_in > highest_out;
@@ -56,8 +58,8 @@ IHT_HD uint32_t hard_threshold(const W& w, const Shape& shape, const Params<W, T
   static_assert(kMaxParams <= kWarpWidth, "one lane holds and ranks each entry; the kept set is one ballot");
   using V = typename W::template Vec<T>;
   const int n = shape.n;
-  uint32_t mask = hint;
-  if (!is_top_set<T>(w, shape, v, s, hint)) {
+  uint32_t mask = hint & (n < kWarpWidth ? (1u << n) - 1u : ~0u);  // a hint's bits past n name no entry
+  if (!is_top_set<T>(w, shape, v, s, mask)) {
     Params<W, T> mag, keep;
     w.each([&](int l) IHT_LAMBDA { mag[l] = l < n ? magnitude(v[l]) : T(0); });
     // Every lane group, not only those below n: the GPU's lanes all read

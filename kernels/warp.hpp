@@ -40,7 +40,9 @@
 //                                   cancels between runs):
 //                                     if (w.stop_requested()) return;
 //   w.lane_value(x, i)              lane i's value of x, in every lane (every
-//                                   lane calls it, with the same i):
+//                                   lane calls it, with the same i; a body
+//                                   that reads x so stores to another Lanes,
+//                                   since the GPU's lanes all read first):
 //                                     double theta_3 = w.lane_value(theta, 3);
 //   w.set_lane(x, i, v)             lane i's value of x becomes v (v and i the
 //                                   same in every lane):

@@ -4,8 +4,8 @@
 # kernel (the IRIS fixed shape, both precisions) spills at all, or keeps more
 # than 128 bytes in local memory: the 32 ints of the support's random
 # permutation, drawn once per run. (Before θ, ∇f and the step became one
-# register per lane, the float64 kernel spilled 248–276 bytes and kept
-# 1,280 bytes of stack.) Both IRIS kernels must be there for every
+# register per lane, the float64 kernel spilled 236–276 bytes and kept
+# 1,360–1,392 bytes of stack.) Both IRIS kernels must be there for every
 # architecture. The occupancy trial's kernel (hopper preset), capped at fewer
 # registers, spills by design: listed as iris-trial, without a budget.
 # Skipped (77) in a build without CUDA.

@@ -9,8 +9,14 @@
 // It also checks what a GPU lane can do: per-lane code (the bodies of each,
 // each_group and each_group_below) may touch only its own lane's value of a
 // Lanes, and other lanes' values are read through lane_value, which every
-// lane must call (not inside each_group_below, where lanes diverge). Each
-// breach is counted (ScalarWarp::breaches()); the tests require none.
+// lane must call: a shuffle (lane_value, load_xor), a sum, a maximum or a
+// ballot inside each_group_below or single, where lanes diverge, is a
+// breach, and so is any Lanes value but lane 0's inside single (only lane 0
+// runs it). Each breach is counted (ScalarWarp::breaches()); the tests
+// require none. What it cannot see: a lane-dependent `if` around a shuffle
+// inside each (the lanes run one by one here, whatever the branch), and a
+// body that reads a Lanes through lane_value and stores to it too (the
+// GPU's lanes all read before any writes; here lane 0 writes first).
 #include <cstdint>
 #include <cstring>
 
@@ -81,7 +87,7 @@ struct ScalarWarp {
   }
   template <class Body>
   void single(Body&& body) const {
-    body();
+    as_lane(0, true, [&](int) { body(); });
   }
   void sync() const {}
   bool stop_requested() const { return false; }
@@ -101,7 +107,7 @@ struct ScalarWarp {
   }
   template <int kOffset, class T>
   T load_xor(const Lanes<T>& x, int lane) const {
-    if (scalar_lanes_diverged) ++scalar_breaches;
+    check_converged();
     return x.v[lane ^ kOffset];
   }
   template <class T>
@@ -116,7 +122,7 @@ struct ScalarWarp {
   /// Lane i's value, for every lane: a shuffle, which all lanes must reach.
   template <class T>
   T lane_value(const Lanes<T>& x, int i) const {
-    if (scalar_lanes_diverged) ++scalar_breaches;
+    check_converged();
     return x.v[i];
   }
   /// Lane i's value becomes v: code every lane runs alike.
@@ -139,16 +145,23 @@ struct ScalarWarp {
     }
     return v[0];
   }
+  /// Counts a collective that diverged lanes would not all reach.
+  static void check_converged() {
+    if (scalar_lanes_diverged) ++scalar_breaches;
+  }
   template <class T>
   T sum(const Lanes<T>& x) const {
+    check_converged();
     return butterfly(x, [](T mine, T other) { return mine + other; });
   }
   template <class T>
   T max(const Lanes<T>& x) const {
+    check_converged();
     return butterfly(x, [](T mine, T other) { return other > mine ? other : mine; });
   }
   template <class T>
   uint32_t ballot(const Lanes<T>& pred) const {
+    check_converged();
     uint32_t mask = 0;
     for (int lane = 0; lane < kWidth; ++lane) mask |= static_cast<uint32_t>(pred.v[lane] != T(0)) << lane;
     return mask;

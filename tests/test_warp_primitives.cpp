@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fast_math.hpp"
+#include "scalar_warp.hpp"
 #include "select.hpp"
 #include "warp_cpu.hpp"
 
@@ -71,6 +72,44 @@ TEST(WarpTopS, KeepsExactlySAndTreatsNanAsLargest) {
   EXPECT_EQ(out[2], 3.0);
   EXPECT_EQ(out[0], 0.0);
   EXPECT_EQ(out[3], 0.0);
+}
+
+/// hard_threshold with a hint (the last step's kept set, or any guess) keeps
+/// what it keeps without one, bit for bit, on both warps and precisions:
+/// right hints (is_top_set accepts them), wrong ones, ones with bits past n,
+/// on vectors with ties at the boundary, ±0, infinities and NaN.
+template <class W, class T>
+void expect_hints_change_nothing(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const W w;
+  const T specials[] = {T(0), -T(0), T(1), T(-1), T(INFINITY), T(-INFINITY), T(NAN), T(2)};
+  for (int trial = 0; trial < 3000; ++trial) {
+    const int n = 1 + static_cast<int>(rng() % kMaxParams);
+    const int s = 1 + static_cast<int>(rng() % n);
+    typename W::template Lanes<T> v, want, got;
+    std::normal_distribution<double> normal;
+    for (int l = 0; l < 32; ++l) {  // a plain loop: the draws are in order
+      const uint64_t pick = rng() % 16;
+      v.v[l] = l >= n ? T(0) : pick < 8 ? specials[pick] : static_cast<T>(trial % 2 ? normal(rng) : double(pick % 3));
+    }
+    const uint32_t right = hard_threshold<T>(w, DynamicShape{1, 1, n}, v, s, want);
+    const uint32_t entries = n < 32 ? (1u << n) - 1 : ~0u;
+    const uint32_t moved = right ^ (1u << (rng() % n)) ^ (1u << (rng() % n));
+    for (const uint32_t hint : {right, right | ~entries, moved, static_cast<uint32_t>(rng()), right >> 1}) {
+      const uint32_t mask = hard_threshold<T>(w, DynamicShape{1, 1, n}, v, s, got, hint);
+      ASSERT_EQ(mask, right) << "n=" << n << " s=" << s << " hint=" << hint;
+      ASSERT_EQ(std::memcmp(got.v, want.v, sizeof got.v), 0) << "n=" << n << " s=" << s << " hint=" << hint;
+    }
+  }
+}
+
+TEST(WarpTopS, AHintChangesNoBit) {
+  iht::test::ScalarWarp::reset_breaches();
+  expect_hints_change_nothing<CpuWarp, double>(4);
+  expect_hints_change_nothing<CpuWarp, float>(5);
+  expect_hints_change_nothing<iht::test::ScalarWarp, double>(6);
+  expect_hints_change_nothing<iht::test::ScalarWarp, float>(7);
+  EXPECT_EQ(iht::test::ScalarWarp::breaches(), 0);
 }
 
 TEST(WarpSum, AddsAllLanesInButterflyOrder) {

@@ -339,21 +339,27 @@ void expect_same_bits_on_both_arrangements(const Dataset& data, const Experiment
 TEST(ScalarWarp, CountsWhatAGpuLaneCannotDo) {
   using W = test::ScalarWarp;
   const W w;
-  W::Lanes<double> x;
+  W::Lanes<double> x, y;
   W::reset_breaches();
   w.each([&](int l) { x[l] = l; });
   w.set_lane(x, 3, 7.0);
   EXPECT_EQ(w.lane_value(x, 3), 7.0);
-  w.each_group<double>([&](int lane) { W::store(x, lane, W::load(x, lane) + w.lane_value(x, 0)); });
-  EXPECT_EQ(W::breaches(), 0) << "all of these a GPU lane can do";
+  w.each_group<double>([&](int lane) { W::store(y, lane, W::load(x, lane) + w.lane_value(x, 31 - lane)); });
+  EXPECT_EQ(w.sum(y) + w.max(y), 32 * 31 + 2 * 4 + 31 + 4);
+  w.single([&] { x[0] = w.lane_value(x, 0) == 0 ? 0.0 : 1.0; });
+  EXPECT_EQ(W::breaches(), 1) << "the shuffle inside single; the rest a GPU lane can do";
   w.each([&](int l) { x[l] = x[(l + 1) % warp::kWarpWidth]; });  // another lane's value, read as if local
-  EXPECT_EQ(W::breaches(), 32);
-  (void)x[0];  // lane 0's value, read in code every lane runs
   EXPECT_EQ(W::breaches(), 33);
+  (void)x[0];  // lane 0's value, read in code every lane runs
+  EXPECT_EQ(W::breaches(), 34);
   w.each_group_below<double>(4, [&](int) { (void)w.lane_value(x, 9); });  // a shuffle of diverged lanes
-  EXPECT_EQ(W::breaches(), 37);
+  EXPECT_EQ(W::breaches(), 38);
   w.each([&](int l) { w.set_lane(x, l, 1.0); });  // set_lane inside per-lane code
-  EXPECT_EQ(W::breaches(), 69);
+  EXPECT_EQ(W::breaches(), 70);
+  w.each_group_below<double>(2, [&](int) { (void)(w.sum(x) + w.max(x) + w.ballot(x)); });  // collectives, diverged
+  EXPECT_EQ(W::breaches(), 76);
+  w.single([&] { x[0] = x[5]; });  // lane 5's value where only lane 0 runs
+  EXPECT_EQ(W::breaches(), 77);
   W::reset_breaches();
 }
 
