@@ -51,10 +51,19 @@ prepare() {
   cmake --preset hopper -B "$root/build-fallback" -DIHTBATCH_NATIVE=OFF -DCMAKE_CXX_FLAGS= \
     -DCMAKE_PREFIX_PATH="$deps/usr" >/dev/null
   cmake --build "$root/build-fallback" -j "$(nproc)" --target ihtbatch ihtbatch_tests ihtbatch_gpu_tests ihtbatch_bench
-  cp build-fallback/ihtbatch build-fallback/tests/ihtbatch_tests build-fallback/tests/ihtbatch_gpu_tests \
-     build-fallback/bench/ihtbatch_bench "$deps/bin/"
+  # Compressed: the binaries hold sm_90 code and PTX, 80 MB together, and a
+  # device call carries at most 64 MiB; gzip makes them about 17 MB.
+  rm -f "$deps"/bin/*
+  local f
+  for f in build-fallback/ihtbatch build-fallback/tests/ihtbatch_tests build-fallback/tests/ihtbatch_gpu_tests \
+           build-fallback/bench/ihtbatch_bench; do
+    gzip -9 -c "$f" > "$deps/bin/$(basename "$f").gz"
+  done
   git rev-parse HEAD > "$deps/commit"
   du -sh "$deps"
+  local kib
+  kib=$(du -sk "$deps" | cut -f1)
+  ((kib < 60 * 1024)) || { echo "$deps is ${kib} KiB: over what a device call can carry (64 MiB)"; exit 1; }
   echo "prepared $deps (commit $(cat "$deps/commit")); carry .gpu-deps to the device machine"
 }
 
@@ -118,7 +127,7 @@ build_or_fall_back() {
   for path in ihtbatch tests/ihtbatch_tests tests/ihtbatch_gpu_tests bench/ihtbatch_bench; do
     if ((built != 0)) || [ ! -x "$bin/$path" ]; then
       mkdir -p "$(dirname "$bin/$path")"
-      if cp "$deps/bin/$(basename "$path")" "$bin/$path" 2>/dev/null; then
+      if gzip -dc "$deps/bin/$(basename "$path").gz" > "$bin/$path" 2>/dev/null && chmod +x "$bin/$path"; then
         note "using the prepared $(basename "$path") (commit $(cat "$deps/commit" 2>/dev/null))"
       else
         rm -f "$bin/$path"
