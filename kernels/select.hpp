@@ -19,9 +19,12 @@ IHT_HD T magnitude(T v) {
   return v != v ? T(INFINITY) : (v < T(0) ? -v : v);
 }
 
-/// Whether `kept` (bit i: index i) is the top-s set of v (lane i holding
-/// v_i, i < n): it has s members, and their smallest magnitude is above the
-/// largest outside it. (A tie there would need the index order: false, and
+/// A support mask with the first n bits set (the dense run's).
+IHT_HD uint32_t all_of(int n) { return n >= 32 ? ~0u : (1u << n) - 1u; }
+
+/// Whether `kept` (bit i: index i; no bit at or past n) is the top-s set of
+/// v (lane i holding v_i, i < n): it has s members, and their smallest
+/// magnitude is above the largest outside it. (A tie there would need the index order: false, and
 /// the caller ranks.) Each lane looks at its own entry; two maxima and a
 /// count decide, the same in every lane.
 template <class T, class W, class Shape>
@@ -29,9 +32,7 @@ IHT_HD bool is_top_set(const W& w, const Shape& shape, const Params<W, T>& v, in
   const int n = shape.n;
   // The lane tests as bits of masks: with `!in && l < n` and n a constant,
   // GCC 12 leaves this loop scalar, branch by branch.
-  const uint32_t entries = n < kWarpWidth ? (1u << n) - 1u : ~0u;
-  kept &= entries;  // a hint's bits past n name no entry
-  const uint32_t out = ~kept & entries;
+  const uint32_t out = ~kept & all_of(n);
   Params<W, T> out_high, in_low;  // −(smallest kept magnitude) is the largest of −|v_i| kept
   w.each([&](int l) IHT_LAMBDA {
     const T m = magnitude(v[l]) + T(0);  // + 0, and 0 − m below: no −0 into w.max
@@ -58,7 +59,7 @@ IHT_HD uint32_t hard_threshold(const W& w, const Shape& shape, const Params<W, T
   static_assert(kMaxParams <= kWarpWidth, "one lane holds and ranks each entry; the kept set is one ballot");
   using V = typename W::template Vec<T>;
   const int n = shape.n;
-  uint32_t mask = hint & (n < kWarpWidth ? (1u << n) - 1u : ~0u);  // a hint's bits past n name no entry
+  uint32_t mask = hint & all_of(n);  // a hint's bits past n name no entry
   if (!is_top_set<T>(w, shape, v, s, mask)) {
     Params<W, T> mag, keep;
     w.each([&](int l) IHT_LAMBDA { mag[l] = l < n ? magnitude(v[l]) : T(0); });
@@ -79,9 +80,6 @@ IHT_HD uint32_t hard_threshold(const W& w, const Shape& shape, const Params<W, T
   w.each([&](int l) IHT_LAMBDA { out[l] = (mask >> l) & 1u ? v[l] : T(0); });
   return mask;
 }
-
-/// A support mask with the first n bits set (the dense run's).
-IHT_HD uint32_t all_of(int n) { return n >= 32 ? ~0u : (1u << n) - 1u; }
 
 IHT_SIMD_NAMESPACE_END
 }  // namespace iht::warp
