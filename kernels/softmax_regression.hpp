@@ -6,6 +6,7 @@
 // What a model gives iht_run (a second model is a second file like this one):
 //   Model::loss_and_grad(w, shape, θ, split, grad)  f(θ), and ∇f(θ) into grad
 //   Model::loss(w, shape, θ, split)                 f(θ)
+//   Model::grad(w, shape, θ, split, grad)           ∇f(θ) alone (the step size's)
 // (θ and ∇f are parameter vectors, Params<W, T>: lane i holds entry i)
 //   Model::accuracy(w, shape, θ, split)             fraction classified right
 //   Model::init_bound(shape, i)                     a of θ_i ~ U(−a, a) (§3.3)
@@ -33,6 +34,8 @@ constexpr double power(double base, int exponent) { return exponent == 0 ? 1.0 :
 static_assert(power(kMaxClasses, 2 * kChunksPerLog) <= power(2.0, 64), "a pair's product of sums stays within 2^64");
 
 /// f(θ), and with kGrad ∇f(θ) into grad (θ order): one pass over a split.
+/// Without kLoss (the step size's gradients) it computes ∇f alone, to the
+/// same bits, and returns 0.
 ///
 /// Relative logits: softmax does not change when every logit loses class 0's,
 /// so the pass works with z_j − z_0 (j ≥ 1), from weights and biases relative
@@ -61,7 +64,7 @@ static_assert(power(kMaxClasses, 2 * kChunksPerLog) <= power(2.0, 64), "a pair's
 /// (As a class with a method per stage, nvcc spilled the float64 IRIS kernel
 /// 796/1092 bytes per thread against 248/292. GCC inlines the stage lambdas
 /// only because they are IHT_LAMBDA: its lambda budget ran out otherwise.)
-template <bool kGrad, class W, class T, class Shape>
+template <bool kGrad, bool kLoss, class W, class T, class Shape>
 IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const Params<W, T>& theta,
                                        const SplitView<T>& data, Params<W, T>* grad) {
   using V = typename W::template Vec<T>;
@@ -69,6 +72,7 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const Par
   using Lanes = typename W::template Lanes<T>;
   constexpr int kTile = W::kStagedChunks, kC = Shape::kClassBound;
   static_assert(kChunksPerLog % kTile == 0, "a tile ends where the loss may take its log");
+  static_assert(kGrad || kLoss, "a pass computes something");
   const int d = shape.d, c = shape.c;
   const int row = d + 1;           // one relative class: d weights, then the bias
   const int rows = (c - 1) * row;  // parameters of the relative classes
@@ -115,9 +119,9 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const Par
           IHT_UNROLL
           for (int f = 1; f < d; ++f) z[j] = fma_c(x[f], a[f], z[j]);
           zmax = z[j] > zmax ? z[j] : zmax;  // a NaN reaches e_j and zy
-          zy = B::fma(w.load(data.t + j * stride + at), z[j], zy);
+          if constexpr (kLoss) zy = B::fma(w.load(data.t + j * stride + at), z[j], zy);
         }
-        loss = B::fma(w.load(data.t + at), zmax - zy, loss);  // t[0]: 0 for padding
+        if constexpr (kLoss) loss = B::fma(w.load(data.t + at), zmax - zy, loss);  // t[0]: 0 for padding
         V* out = logit.at(lane, u);
         out[0] = zmax;
         IHT_UNROLL
@@ -155,7 +159,7 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const Par
         const V valid = w.load(data.t + at);  // 1, or 0 for padding
         // prod · sum for a sample, prod for padding: prod + (valid·prod)(sum − 1)
         // is rounded once, like prod · sum (sum − 1 is exact for sum ≥ ½).
-        prod = B::fma(valid * prod, sum - one, prod);
+        if constexpr (kLoss) prod = B::fma(valid * prod, sum - one, prod);
         if constexpr (kGrad) {
           const V inv = valid / sum;
           IHT_UNROLL
@@ -168,14 +172,16 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const Par
     // every kChunksPerLog chunks and after the pair's last (its lower lane
     // has the most chunks): always at the end of a tile, since tiles start at
     // multiples of kChunksPerLog chunks.
-    w.template each_group<T>([&](int lane) IHT_LAMBDA {
-      w.store(pair_lanes, lane, w.load(prod_lanes, lane) * w.template load_xor<kWarpWidth / 2>(prod_lanes, lane));
-    });
-    w.template each_group_below<T>(kWarpWidth / 2, [&](int lane) IHT_LAMBDA {
-      const int chunks = chunks_of(lane), last = (k0 + kTile < chunks ? k0 + kTile : chunks) - 1;
-      if (last >= k0 && (last % kChunksPerLog == kChunksPerLog - 1 || last == chunks - 1))
-        w.store(loss_lanes, lane, w.load(loss_lanes, lane) + log_positive(w.load(pair_lanes, lane)));
-    });
+    if constexpr (kLoss) {
+      w.template each_group<T>([&](int lane) IHT_LAMBDA {
+        w.store(pair_lanes, lane, w.load(prod_lanes, lane) * w.template load_xor<kWarpWidth / 2>(prod_lanes, lane));
+      });
+      w.template each_group_below<T>(kWarpWidth / 2, [&](int lane) IHT_LAMBDA {
+        const int chunks = chunks_of(lane), last = (k0 + kTile < chunks ? k0 + kTile : chunks) - 1;
+        if (last >= k0 && (last % kChunksPerLog == kChunksPerLog - 1 || last == chunks - 1))
+          w.store(loss_lanes, lane, w.load(loss_lanes, lane) + log_positive(w.load(pair_lanes, lane)));
+      });
+    }
     // 4. Gradient sums: residual times x, per relative class.
     if constexpr (kGrad) {
       w.template each_group<T>([&](int lane) IHT_LAMBDA {
@@ -217,7 +223,10 @@ IHT_HD IHT_FLATTEN T softmax_loss_pass(const W& w, const Shape& shape, const Par
       w.set_lane(g, f * c, -others * inv_m);
     }
   }
-  return w.sum(loss_lanes) * inv_m;
+  if constexpr (kLoss)
+    return w.sum(loss_lanes) * inv_m;
+  else
+    return T(0);
 }
 
 
@@ -225,12 +234,18 @@ struct SoftmaxRegression {
   template <class W, class T, class Shape>
   static IHT_HD T loss_and_grad(const W& w, const Shape& shape, const Params<W, T>& theta, const SplitView<T>& data,
                                 Params<W, T>& grad) {
-    return softmax_loss_pass<true>(w, shape, theta, data, &grad);
+    return softmax_loss_pass<true, true>(w, shape, theta, data, &grad);
+  }
+
+  template <class W, class T, class Shape>
+  static IHT_HD void grad(const W& w, const Shape& shape, const Params<W, T>& theta, const SplitView<T>& data,
+                          Params<W, T>& grad) {
+    softmax_loss_pass<true, false>(w, shape, theta, data, &grad);
   }
 
   template <class W, class T, class Shape>
   static IHT_HD T loss(const W& w, const Shape& shape, const Params<W, T>& theta, const SplitView<T>& data) {
-    return softmax_loss_pass<false>(w, shape, theta, data, static_cast<Params<W, T>*>(nullptr));
+    return softmax_loss_pass<false, true>(w, shape, theta, data, static_cast<Params<W, T>*>(nullptr));
   }
 
   /// Fraction of the split classified right: argmax of z, ties to the smaller class.

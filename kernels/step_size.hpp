@@ -31,14 +31,19 @@ IHT_HD T estimate_lipschitz(const W& w, const Shape& shape, const WarpProblem& p
     // δ, the smallest nonzero |θ_i|: −δ is the largest of the −|θ_i| (θ is finite).
     w.each([&](int l) IHT_LAMBDA { low[l] = theta[l] != T(0) ? -magnitude(theta[l]) : T(-INFINITY); });
     const T delta = -w.max(low);
-    w.each([&](int l) IHT_LAMBDA {  // a lane past n draws nothing: θ and the move are 0 there
-      moved[l] = l < n ? B::fma(delta, static_cast<T>(standard_normal(init_seed, Stream::kMonteNormal, sub, l)),
-                                theta[l])
-                       : T(0);
+    w.each([&](int l) IHT_LAMBDA {
+      // Every lane draws, and a mask of bits zeroes the move past n (for any
+      // δ, inf too): with a condition around the draw or the move, GCC would
+      // sink the draw into a branch, and the CPU's lane loop of draws would
+      // not vectorize.
+      using UInt = typename FloatFormat<T>::UInt;
+      const T z = static_cast<T>(standard_normal(init_seed, Stream::kMonteNormal, sub, l));
+      const UInt inside = UInt(0) - static_cast<UInt>(l < n);
+      moved[l] = bit_copy<T>(bit_copy<UInt>(B::fma(delta, z, theta[l])) & inside);
     });
     hard_threshold<T>(w, shape, moved, s, tilde, support);  // the move seldom changes the top s
-    Model::loss_and_grad(w, shape, tilde, train, g1);
-    Model::loss_and_grad(w, shape, theta, train, g2);
+    Model::grad(w, shape, tilde, train, g1);
+    Model::grad(w, shape, theta, train, g2);
     T dg = T(0), dt = T(0);  // added in index order, as every engine adds them
     for (int i = 0; i < n; ++i) {
       const T a = w.lane_value(g1, i) - w.lane_value(g2, i), b = w.lane_value(tilde, i) - w.lane_value(theta, i);

@@ -23,3 +23,14 @@
 #endif
 #define IHT_SIMD_NAMESPACE_BEGIN inline namespace IHT_SIMD_TARGET {
 #define IHT_SIMD_NAMESPACE_END }
+
+// A loop of fixed trip count unrolled whole: inside a lane loop (the CPU warp's
+// `each`), GCC vectorizes only straight-line code, so the draws' rounds and
+// series unroll before it looks.
+#if defined(__CUDACC__)
+#define IHT_UNROLL_ALL _Pragma("unroll")
+#elif defined(__GNUC__) && !defined(__clang__)
+#define IHT_UNROLL_ALL _Pragma("GCC unroll 32")
+#else
+#define IHT_UNROLL_ALL
+#endif

@@ -27,6 +27,7 @@ IHT_HD void philox_mulhilo(uint32_t a, uint32_t b, uint32_t& hi, uint32_t& lo) {
 IHT_HD Philox4x32 philox4x32_10(Philox4x32 ctr, uint32_t key0, uint32_t key1) {
   constexpr uint32_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;
   constexpr uint32_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;
+  IHT_UNROLL_ALL
   for (int round = 0; round < 10; ++round) {
     uint32_t hi0, lo0, hi1, lo1;
     philox_mulhilo(kM0, ctr.v[0], hi0, lo0);
@@ -60,8 +61,10 @@ IHT_HD Philox4x32 uniform_block(uint64_t seed, Stream stream, uint32_t substream
 IHT_HD double uniform_of(const Philox4x32& r, uint32_t half) {
   const uint32_t hi = half ? r.v[2] : r.v[0];
   const uint32_t lo = half ? r.v[3] : r.v[1];
-  const uint64_t bits = (static_cast<uint64_t>(hi >> 5) << 26) | (lo >> 6);
-  return static_cast<double>(bits) * (1.0 / 9007199254740992.0);  // 2^-53
+  // (hi >> 5)·2^26 + (lo >> 6): 53 bits, every step exact. From 32-bit
+  // integers, since AVX2 converts no 64-bit integer to double in a vector.
+  const double high = static_cast<double>(static_cast<int32_t>(hi >> 5)) * 67108864.0;  // 2^26
+  return (high + static_cast<double>(static_cast<int32_t>(lo >> 6))) * (1.0 / 9007199254740992.0);  // 2^-53
 }
 
 IHT_HD double uniform01(uint64_t seed, Stream stream, uint32_t substream, uint32_t index) {

@@ -61,8 +61,10 @@ IHT_HD double portable_log(double x) {
   const double m = bit_copy<double>(bits - ((biased - kBias) << 52));           // unsigned: wraps for e < 0
   const double t = (m - 1.0) / (m + 1.0), t2 = t * t;
   double s = 1.0 / 23.0;
+  IHT_UNROLL_ALL
   for (int k = 21; k >= 1; k -= 2) s = exact_fma(s, t2, 1.0 / k);  // 1 + t²/3 + t⁴/5 + … + t²²/23
-  const double e = static_cast<double>(static_cast<int64_t>(biased) - static_cast<int64_t>(kBias));
+  // |e| < 2^11: as a 32-bit integer, which AVX2 converts in a vector.
+  const double e = static_cast<double>(static_cast<int32_t>(biased) - static_cast<int32_t>(kBias));
   return exact_fma(e, kLn2Hi, exact_fma(e, kLn2Lo, 2.0 * t * s));
 }
 
@@ -88,17 +90,18 @@ IHT_HD double portable_cos(double x) {
   const double r2 = r * r;
   // cos r = 1/0! − r²(1/2! − r²(1/4! − …)), sin r = r·(1/1! − r²(1/3! − …)).
   double c = kInvFactorial[20], s = kInvFactorial[21];
+  IHT_UNROLL_ALL
   for (int j = 9; j >= 0; --j) {
     c = exact_fma(-r2, c, kInvFactorial[2 * j]);
     s = exact_fma(-r2, s, kInvFactorial[2 * j + 1]);
   }
   s *= r;
-  switch (k & 3) {
-    case 0: return c;
-    case 1: return -s;
-    case 2: return -c;
-    default: return s;
-  }
+  // k mod 4 = 0: c, 1: −s, 2: −c, 3: s. Chosen and negated by bits, not by
+  // a branch (GCC sinks each series into its branch, and a lane loop of draws
+  // with branches does not vectorize).
+  const uint64_t pick_s = 0 - static_cast<uint64_t>(k & 1);
+  const uint64_t sign = static_cast<uint64_t>((k + 1) & 2) << 62;
+  return bit_copy<double>(((bit_copy<uint64_t>(c) & ~pick_s) | (bit_copy<uint64_t>(s) & pick_s)) ^ sign);
 }
 
 IHT_SIMD_NAMESPACE_END
