@@ -139,6 +139,39 @@ TEST(WarpLossPass, TileSizeChangesNoBit) {
   expect_tile_size_changes_no_bit<float>();
 }
 
+/// The step size's gradient pass (no loss) against the full pass's gradient,
+/// bit for bit, on each tile size, shape and precision, θ non-finite too.
+template <class W, class T, class Shape>
+void expect_gradient_alone_is_the_same(const Shape& shape, int d, int c) {
+  const int n = (d + 1) * c;
+  for (const int m : {1, 30, 120, 522}) {
+    const Split<T> s = random_split<T>(m, d, c, 23u + m);
+    for (int variant = 0; variant < 3; ++variant) {
+      auto theta = random_theta(n, 29u + m + variant, 1.5);
+      if (variant == 1) theta[2] = INFINITY;
+      if (variant == 2) theta[n - 1] = NAN;
+      std::vector<T> full;
+      pass<W>(shape, s, theta, full);
+      const W w;
+      Params<W, T> th, g;
+      w.each([&](int l) { th[l] = l < n ? static_cast<T>(theta[l]) : T(0); });
+      SoftmaxRegression::grad(w, shape, th, s.view(), g);
+      std::vector<T> alone(kMaxParams);
+      w.each([&](int l) { alone[l] = g[l]; });
+      EXPECT_EQ(0, std::memcmp(alone.data(), full.data(), sizeof(T) * kMaxParams))
+          << "m=" << m << " variant=" << variant << " d=" << d << " c=" << c;
+    }
+  }
+}
+
+TEST(WarpLossPass, GradientAloneGivesTheFullPassesBits) {
+  expect_gradient_alone_is_the_same<CpuWarp, double>(FixedShape<4, 3>{}, 4, 3);
+  expect_gradient_alone_is_the_same<CpuWarp, float>(FixedShape<4, 3>{}, 4, 3);
+  expect_gradient_alone_is_the_same<CpuWarpTiled<1>, double>(FixedShape<4, 3>{}, 4, 3);
+  expect_gradient_alone_is_the_same<CpuWarp, double>(DynamicShape{2, 6, 18}, 2, 6);
+  expect_gradient_alone_is_the_same<CpuWarpTiled<1>, float>(DynamicShape{2, 6, 18}, 2, 6);
+}
+
 TEST(WarpLossPass, NonFiniteParametersGiveANonFiniteLoss) {
   const Split<double> s = random_split<double>(120, 4, 3, 23u);
   for (const double bad : {static_cast<double>(NAN), static_cast<double>(INFINITY), 1e308}) {
