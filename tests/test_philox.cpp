@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -28,6 +29,44 @@ TEST(Philox, KnownAnswerVectors) {
   for (const auto& k : kats) {
     const Philox4x32 got = philox4x32_10(k.ctr, k.k0, k.k1);
     for (int i = 0; i < 4; ++i) EXPECT_EQ(got.v[i], k.expected.v[i]) << "word " << i;
+  }
+}
+
+// The draws of docs/SPEC.md §5, bit for bit: a uniform (split stream,
+// substream 5) and a normal (Monte Carlo normals, substream 3), as drawn
+// before uniform_of, portable_log and portable_cos were rewritten to
+// vectorize. A rewrite must keep every run's numbers.
+TEST(Philox, DrawsKeepTheirBits) {
+  struct Draw {
+    uint64_t seed;
+    uint32_t index;
+    uint64_t uniform_bits, normal_bits;
+  };
+  const Draw draws[] = {
+      {0x0000000000000000ull, 0u, 0x3fe820bcb92056ecull, 0x3fe075a952fc433bull},
+      {0x0000000000000000ull, 1u, 0x3fe37db50c23fb96ull, 0xc000705157275284ull},
+      {0x0000000000000000ull, 7u, 0x3fdfd4a8e28abfecull, 0x3ff37a88e15b2c30ull},
+      {0x0000000000000000ull, 30u, 0x3fea2630b28e30c7ull, 0xbff7fcb46611ff27ull},
+      {0x0000000000000000ull, 1000001u, 0x3fe1a2a304cda9b4ull, 0x3fad3b20839ef0cdull},
+      {0x0123456789abcdefull, 0u, 0x3fec61e0a2631ebbull, 0xbfb7ca685d37e651ull},
+      {0x0123456789abcdefull, 1u, 0x3fe6bf32512a8861ull, 0xbfeeef1ac6e7ace0ull},
+      {0x0123456789abcdefull, 7u, 0x3fed6340f36ef017ull, 0xbfc1fac449934dc2ull},
+      {0x0123456789abcdefull, 30u, 0x3fd9bfdb4a9b3bdeull, 0xbff93bbdc135520cull},
+      {0x0123456789abcdefull, 1000001u, 0x3fdf63f211ada4c2ull, 0x4000b6e409e28bceull},
+      {0xffffffffffffffffull, 0u, 0x3fd7dff13088c904ull, 0xbfec2735f049817aull},
+      {0xffffffffffffffffull, 1u, 0x3fd3203ccb98ef8eull, 0xc000e89fa4296557ull},
+      {0xffffffffffffffffull, 7u, 0x3febb9e8fdf753caull, 0xbfc20868639ae04aull},
+      {0xffffffffffffffffull, 30u, 0x3fefd483840b9762ull, 0xbfed71408ddaa489ull},
+      {0xffffffffffffffffull, 1000001u, 0x3fd9acd0fb10093eull, 0x3ff29cd503b9bce0ull},
+  };
+  for (const auto& d : draws) {
+    const double u = uniform01(d.seed, Stream::kSplit, 5, d.index);
+    const double z = standard_normal(d.seed, Stream::kMonteNormal, 3, d.index);
+    uint64_t ub, zb;
+    std::memcpy(&ub, &u, sizeof ub);
+    std::memcpy(&zb, &z, sizeof zb);
+    EXPECT_EQ(ub, d.uniform_bits) << "seed " << d.seed << " index " << d.index;
+    EXPECT_EQ(zb, d.normal_bits) << "seed " << d.seed << " index " << d.index;
   }
 }
 
