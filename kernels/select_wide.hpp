@@ -39,11 +39,19 @@ IHT_HD int count_keys(const W& w, int n, const T* v, typename FloatFormat<T>::UI
   return static_cast<int>(w.sum(count));  // at most 1024: exact in float too
 }
 
-/// Whether `kept` (1 or 0 per entry) marks the top-s set of v: s members,
-/// and their smallest magnitude above the largest outside (a tie there needs
-/// the index order: false, and the caller selects).
+/// What a guess `kept` (1 or 0 per entry) says of v: its members, its
+/// smallest magnitude and the largest outside it (+inf and −1 when there is
+/// none). It is the top-s set when it has s members and lowest_in >
+/// highest_out (a tie there needs the index order, and the caller selects).
+template <class T>
+struct GuessBounds {
+  int members;
+  T lowest_in, highest_out;
+  IHT_HD bool is_top_set(int s) const { return members == s && lowest_in > highest_out; }
+};
+
 template <class W, class T>
-IHT_HD bool is_top_set_wide(const W& w, int n, const T* v, int s, const T* kept) {
+IHT_HD GuessBounds<T> guess_bounds(const W& w, int n, const T* v, const T* kept) {
   typename W::template Lanes<T> members, lowest_in, highest_out;
   w.each([&](int l) {
     T count = T(0), low = T(INFINITY), high = T(-1);
@@ -58,7 +66,7 @@ IHT_HD bool is_top_set_wide(const W& w, int n, const T* v, int s, const T* kept)
     lowest_in[l] = -low;
     highest_out[l] = high;
   });
-  return static_cast<int>(w.sum(members)) == s && -w.max(lowest_in) > w.max(highest_out);
+  return {static_cast<int>(w.sum(members)), -w.max(lowest_in), w.max(highest_out)};
 }
 
 /// out = H_s(v) (out may be v) and kept[i] = 1 for the s kept entries, 0 for
@@ -71,15 +79,26 @@ IHT_HD bool is_top_set_wide(const W& w, int n, const T* v, int s, const T* kept)
 template <class W, class T>
 IHT_HD void hard_threshold_wide(const W& w, int n, const T* v, int s, T* out, T* kept, bool hint) {
   using UInt = typename FloatFormat<T>::UInt;
-  if (!(hint && is_top_set_wide(w, n, v, s, kept))) {
+  const GuessBounds<T> guess = hint ? guess_bounds(w, n, v, kept) : GuessBounds<T>{0, T(0), T(0)};
+  if (!(hint && guess.is_top_set(s))) {
     // The s-th largest key: the largest t with at least s keys ≥ t, bit by bit
     // from the top (the sign bit of a magnitude is 0). A candidate with
     // exactly s keys at or above it lies between the s-th and the (s+1)-th:
     // those s are the top set, with no tie to break (most selections end
     // there, after a dozen or two of the 63 bits).
     UInt t = 0;
+    int bit = static_cast<int>(sizeof(UInt) * 8) - 2;
+    // A wrong guess of s members brackets the s-th and (s+1)-th keys:
+    // lowest_in ≤ both (the s members and the entry at highest_out are at or
+    // above it) and highest_out ≥ both (every key above it is a member, and
+    // not all s are). Their common leading bits are then those of the answer,
+    // taken without a count; no candidate there could end the search early.
+    if (hint && guess.members == s) {
+      const UInt low = magnitude_key(guess.lowest_in), high = magnitude_key(guess.highest_out);
+      for (; bit >= 0 && !(((low ^ high) >> bit) & 1u); --bit) t |= low & (UInt(1) << bit);
+    }
     bool split = false;
-    for (int bit = static_cast<int>(sizeof(UInt) * 8) - 2; bit >= 0 && !split; --bit) {
+    for (; bit >= 0 && !split; --bit) {
       const UInt candidate = t | (UInt(1) << bit);
       const int at_least = count_keys<false>(w, n, v, candidate);
       if (at_least >= s) t = candidate;

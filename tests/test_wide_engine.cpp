@@ -139,6 +139,104 @@ TEST(WideSelection, MatchesAStableSortWithTiesAtEverySize) {
   }
 }
 
+namespace {
+
+/// A vector of distinct-looking magnitudes over many binades, with a few exact
+/// ties, ±0, ±inf and a NaN: a wrong guess's bracket then spans anything from
+/// one bit to the whole exponent.
+template <class T>
+std::vector<T> spread_vector(int n, std::mt19937& rng) {
+  std::normal_distribution<double> normal;
+  std::uniform_int_distribution<int> binade(-30, 30);
+  std::vector<T> v(n);
+  for (auto& x : v) x = static_cast<T>(std::ldexp(normal(rng), binade(rng)));
+  v[rng() % n] = T(-0.0);
+  v[rng() % n] = T(0);
+  v[rng() % n] = v[rng() % n];
+  v[rng() % n] = -v[rng() % n];
+  if (rng() % 2) v[rng() % n] = -std::numeric_limits<T>::infinity();
+  if (rng() % 2) v[rng() % n] = std::numeric_limits<T>::quiet_NaN();
+  return v;
+}
+
+/// Guesses at the top-s set that are nearly right: one or two members
+/// swapped with outsiders near the threshold or far below it, and sets of
+/// s − 1 and s + 1 members.
+std::vector<std::vector<int>> near_guesses(const std::vector<int>& order, int s, std::mt19937& rng) {
+  const int n = static_cast<int>(order.size());
+  auto set_of = [&](std::vector<int> members) {
+    std::vector<int> kept(n, 0);
+    for (int i : members) kept[i] = 1;
+    return kept;
+  };
+  std::vector<int> top(order.begin(), order.begin() + s);
+  std::vector<std::vector<int>> guesses;
+  if (s < n) {
+    auto swapped = top;
+    swapped[s - 1] = order[s];  // the s-th out, the (s+1)-th in
+    guesses.push_back(set_of(swapped));
+    swapped = top;
+    swapped[rng() % s] = order[s + rng() % (n - s)];  // any member for any outsider
+    guesses.push_back(set_of(swapped));
+    auto plus_one = top;
+    plus_one.push_back(order[s]);
+    guesses.push_back(set_of(plus_one));
+  }
+  if (s + 1 < n && s >= 2) {
+    auto swapped = top;
+    swapped[0] = order[s];
+    swapped[1] = order[n - 1];  // the first two members for the (s+1)-th and the last
+    guesses.push_back(set_of(swapped));
+  }
+  if (s >= 2) guesses.push_back(set_of(std::vector<int>(top.begin(), top.begin() + s - 1)));
+  return guesses;
+}
+
+template <class W, class T>
+void check_near_guesses(int n) {
+  std::mt19937 rng(99 + n);
+  for (int trial = 0; trial < 20; ++trial) {
+    const std::vector<T> v = trial % 4 == 3 ? tied_vector<T>(n, rng, true) : spread_vector<T>(n, rng);
+    for (int s : {1, 2, 7, n / 3, n / 2, n - 2, n - 1}) {
+      if (s < 1 || s >= n) continue;
+      const std::vector<int> want = kept_by_sort(v, s);
+      // The sort's order, to build guesses from.
+      std::vector<int> order(n);
+      std::iota(order.begin(), order.end(), 0);
+      auto mag = [&](int i) { return std::isnan(double(v[i])) ? INFINITY : std::fabs(double(v[i])); };
+      std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return mag(a) > mag(b); });
+      for (const auto& guess : near_guesses(order, s, rng)) {
+        std::vector<T> kept(guess.begin(), guess.end()), out(n, T(-7));
+        warp::hard_threshold_wide(W{}, n, v.data(), s, out.data(), kept.data(), true);
+        for (int i = 0; i < n; ++i) {
+          ASSERT_EQ(kept[i] != T(0), want[i] == 1) << "n " << n << " s " << s << " trial " << trial << " index " << i;
+          if (want[i]) {
+            ASSERT_EQ(std::memcmp(&out[i], &v[i], sizeof(T)), 0) << "kept entry copied bit for bit";
+          } else {
+            ASSERT_EQ(out[i], T(0));
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+// A wrong guess of s members brackets the answer's key, and the bisection
+// starts below the bracket's common bits: it must keep exactly the set a
+// selection without a guess keeps.
+TEST(WideSelection, NearlyRightGuessesKeepTheSortsSet) {
+  for (int n : {33, 131, 650, 1024}) {
+    check_near_guesses<warp::CpuWarp, double>(n);
+    check_near_guesses<warp::CpuWarp, float>(n);
+  }
+  test::ScalarWarp::reset_breaches();
+  check_near_guesses<test::ScalarWarp, double>(131);
+  check_near_guesses<test::ScalarWarp, float>(67);
+  EXPECT_EQ(test::ScalarWarp::breaches(), 0) << "the selection asked a GPU lane for what it cannot do";
+}
+
 TEST(WideSelection, DocumentedExample) {
   warp::CpuWarp w;
   const double v[4] = {0.5, -2, 0.5, 1};
