@@ -19,6 +19,7 @@
 #include <cstdint>
 
 #include "common.hpp"
+#include "entries.hpp"
 #include "fast_math.hpp"
 #include "select.hpp"
 #include "select_wide.hpp"
@@ -43,9 +44,8 @@ struct IhtUpdate {
   template <class W, class T>
   static IHT_HD void step_wide(const W& w, int n, int s, T gamma, const T* theta, const T* grad, T* next, T* kept) {
     // θ − γ∇f as the compact engine computes it (GCC and nvcc fuse it into this FMA).
-    w.each([&](int l) {
-      for (int i = l; i < n; i += kWarpWidth) next[i] = ScalarLaneBits<T>::fma(-gamma, grad[i], theta[i]);
-    });  // read by the lane that wrote it: the selection ends with w.sync(), and the caller's move too
+    each_entry(w, n, [&](int, int i) IHT_LAMBDA { next[i] = ScalarLaneBits<T>::fma(-gamma, grad[i], theta[i]); });
+    // read by the lane that wrote it: the selection ends with w.sync(), and the caller's move too
     if (s < n) hard_threshold_wide(w, n, next, s, next, kept, true);  // H_n is the identity
   }
 };

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "common.hpp"
+#include "entries.hpp"
 #include "fast_math.hpp"
 #include "select.hpp"
 #include "warp.hpp"
@@ -28,13 +29,10 @@ IHT_HD typename FloatFormat<T>::UInt magnitude_key(T v) {
 template <bool kStrict, class W, class T>
 IHT_HD int count_keys(const W& w, int n, const T* v, typename FloatFormat<T>::UInt low) {
   typename W::template Lanes<T> count;
-  w.each([&](int l) {
-    T c = T(0);
-    for (int i = l; i < n; i += kWarpWidth) {
-      const auto key = magnitude_key(v[i]);
-      c += (kStrict ? key > low : key >= low) ? T(1) : T(0);
-    }
-    count[l] = c;
+  w.each([&](int l) IHT_LAMBDA { count[l] = T(0); });
+  each_entry(w, n, [&](int l, int i) IHT_LAMBDA {
+    const auto key = magnitude_key(v[i]);
+    count[l] += (kStrict ? key > low : key >= low) ? T(1) : T(0);
   });
   return static_cast<int>(w.sum(count));  // at most 1024: exact in float too
 }
@@ -52,19 +50,18 @@ struct GuessBounds {
 
 template <class W, class T>
 IHT_HD GuessBounds<T> guess_bounds(const W& w, int n, const T* v, const T* kept) {
-  typename W::template Lanes<T> members, lowest_in, highest_out;
-  w.each([&](int l) {
-    T count = T(0), low = T(INFINITY), high = T(-1);
-    for (int i = l; i < n; i += kWarpWidth) {
-      const T m = magnitude(v[i]);
-      const bool in = kept[i] != T(0);
-      count += in ? T(1) : T(0);
-      low = in && m < low ? m : low;
-      high = !in && m > high ? m : high;
-    }
-    members[l] = count;
-    lowest_in[l] = -low;
-    highest_out[l] = high;
+  typename W::template Lanes<T> members, lowest_in, highest_out;  // lowest_in as −low: a max
+  w.each([&](int l) IHT_LAMBDA {
+    members[l] = T(0);
+    lowest_in[l] = T(-INFINITY);
+    highest_out[l] = T(-1);
+  });
+  each_entry(w, n, [&](int l, int i) IHT_LAMBDA {
+    const T m = magnitude(v[i]);
+    const bool in = kept[i] != T(0);
+    members[l] += in ? T(1) : T(0);
+    lowest_in[l] = in && -m > lowest_in[l] ? -m : lowest_in[l];
+    highest_out[l] = !in && m > highest_out[l] ? m : highest_out[l];
   });
   return {static_cast<int>(w.sum(members)), -w.max(lowest_in), w.max(highest_out)};
 }
@@ -122,9 +119,7 @@ IHT_HD void hard_threshold_wide(const W& w, int n, const T* v, int s, T* out, T*
       remaining -= taken < remaining ? taken : remaining;
     }
   }
-  w.each([&](int l) {
-    for (int i = l; i < n; i += kWarpWidth) out[i] = kept[i] != T(0) ? v[i] : T(0);
-  });
+  each_entry(w, n, [&](int, int i) IHT_LAMBDA { out[i] = kept[i] != T(0) ? v[i] : T(0); });
   w.sync();
 }
 

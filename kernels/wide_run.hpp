@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "common.hpp"
+#include "entries.hpp"
 #include "iht_run.hpp"
 #include "iht_update.hpp"
 #include "mlp.hpp"
@@ -122,13 +123,10 @@ IHT_HD void wide_run(const W& w, const WideShape& sh, const WarpProblem& p, cons
     train_loss = Model::loss_and_grad(w, sh, scr.theta, train, buf, scr.grad);
     if (stops_before_update(train_loss, k, p, &stop)) break;
     Update::step_wide(w, n, s, gamma, scr.theta, scr.grad, scr.next, scr.kept);
-    w.each([&](int l) {  // θ ← next, noting whether a bit changed
-      UInt changed = 0;
-      for (int i = l; i < n; i += kWarpWidth) {
-        changed |= bit_copy<UInt>(scr.next[i]) ^ bit_copy<UInt>(scr.theta[i]);
-        scr.theta[i] = scr.next[i];
-      }
-      lanes_a[l] = changed != 0 ? T(1) : T(0);
+    w.each([&](int l) IHT_LAMBDA { lanes_a[l] = T(0); });
+    each_entry(w, n, [&](int l, int i) IHT_LAMBDA {  // θ ← next, noting whether a bit changed
+      lanes_a[l] = bit_copy<UInt>(scr.next[i]) != bit_copy<UInt>(scr.theta[i]) ? T(1) : lanes_a[l];
+      scr.theta[i] = scr.next[i];
     });
     const bool changed = w.ballot(lanes_a) != 0;
     w.sync();

@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "entries.hpp"
 #include "fast_math.hpp"
 #include "scalar_warp.hpp"
 #include "select.hpp"
@@ -110,6 +111,33 @@ TEST(WarpTopS, AHintChangesNoBit) {
   expect_hints_change_nothing<iht::test::ScalarWarp, double>(6);
   expect_hints_change_nothing<iht::test::ScalarWarp, float>(7);
   EXPECT_EQ(iht::test::ScalarWarp::breaches(), 0);
+}
+
+namespace {
+
+/// Each entry below n visited once, by lane i % 32, each lane's in ascending order.
+template <class W>
+void expect_each_entry_visits_in_lane_order(int n) {
+  W w;
+  std::vector<int> visits(n + 40, 0);
+  typename W::template Lanes<double> last;  // each lane's last entry, carried across chunks
+  w.each([&](int l) { last[l] = -1; });
+  each_entry(w, n, [&](int l, int i) {
+    EXPECT_EQ(i % kWarpWidth, l) << "n " << n << " entry " << i;
+    EXPECT_GT(i, last[l]) << "n " << n << " lane " << l;
+    last[l] = i;
+    ++visits[i];
+  });
+  for (int i = 0; i < n + 40; ++i) EXPECT_EQ(visits[i], i < n ? 1 : 0) << "n " << n << " entry " << i;
+}
+
+}  // namespace
+
+TEST(WarpEntries, EachEntryOnceByItsLaneInOrder) {
+  for (int n : {0, 1, 31, 32, 33, 64, 67, 131, 1024}) {
+    expect_each_entry_visits_in_lane_order<CpuWarp>(n);
+    expect_each_entry_visits_in_lane_order<iht::test::ScalarWarp>(n);
+  }
 }
 
 TEST(WarpSum, AddsAllLanesInButterflyOrder) {
