@@ -156,8 +156,11 @@ IHT_HD V exp_nonpositive(V x) {
   using F = FloatFormat<typename B::Scalar>;
   const V xc = B::at_least(x, F::kExpMin);
   const V shifted = fma_c(xc, F::kLog2e, F::kShifter);
-  const V kf = shifted - F::kShifter;
-  const V r = fma_c(-kf, F::kLn2Lo, fma_c(-kf, F::kLn2Hi, xc));
+  // −k, exact: no negation of k (one instruction fewer). It is +0 where −k
+  // would be −0, which changes no result: r is then xc, or ±0 where xc is
+  // ±0, and p = 1 either way.
+  const V neg_k = F::kShifter - shifted;
+  const V r = fma_c(neg_k, F::kLn2Lo, fma_c(neg_k, F::kLn2Hi, xc));
   V p;
   if constexpr (std::is_same_v<typename B::Scalar, double>)
     p = exp_reduced_f64(r);

@@ -50,32 +50,52 @@ struct WideBuffers {
   T* logits;  // (c, stride) z, then e^(z − zmax), then ∂loss/∂z
 };
 
-/// act(v) on a lane value. tanh and the sigmoid from e^(−|·|) (no
-/// overflow); ReLU keeps a NaN.
-template <class V>
-IHT_HD V activate(WarpActivation a, V v) {
+/// act(v) on a lane value: tanh and the sigmoid from e^(−|·|) (no
+/// overflow); ReLU keeps a NaN. The two halves around the exponential are
+/// separate so that Mlp::activate_tile can run several side by side.
+template <WarpActivation kAct, class V>
+IHT_HD V activation_exponent(V v) {  // x ≤ 0 whose e^x act(v) needs: −2|v| (tanh), −|v| (sigmoid)
+  using S = typename LaneBits<V>::Scalar;
+  const V zero{};
+  const V size = v < S(0) ? zero - v : v;
+  if constexpr (kAct == WarpActivation::kTanh)
+    return size * S(-2);
+  else
+    return zero - size;
+}
+template <WarpActivation kAct, class V>
+IHT_HD V activation_from_exp(V v, V e) {  // e = e^activation_exponent(v)
   using S = typename LaneBits<V>::Scalar;
   const V zero{}, one = zero + S(1);
-  const V size = v < S(0) ? zero - v : v;
-  if (a == WarpActivation::kRelu) return v < S(0) ? zero : v;
-  if (a == WarpActivation::kTanh) {
-    const V e = exp_nonpositive(size * S(-2));
+  if constexpr (kAct == WarpActivation::kTanh) {
     const V t = (one - e) / (one + e);
     return v < S(0) ? zero - t : t;
+  } else {
+    // e/(1 + e) below 0, 1/(1 + e) from 0: one division of the chosen numerator
+    return (v < S(0) ? e : one) / (one + e);
   }
-  const V e = exp_nonpositive(zero - size);  // sigmoid
-  return v < S(0) ? e / (one + e) : one / (one + e);
+}
+template <WarpActivation kAct, class V>
+IHT_HD V activate(V v) {
+  using S = typename LaneBits<V>::Scalar;
+  if constexpr (kAct == WarpActivation::kRelu)
+    return v < S(0) ? V{} : v;
+  else
+    return activation_from_exp<kAct>(v, exp_nonpositive(activation_exponent<kAct>(v)));
 }
 
 /// act′ at v, from v and act(v). ReLU's is 0 at 0 (docs/SPEC.md §9).
-template <class V>
-IHT_HD V activation_slope(WarpActivation a, V v, V act) {
+template <WarpActivation kAct, class V>
+IHT_HD V activation_slope(V v, V act) {
   using B = LaneBits<V>;
   using S = typename B::Scalar;
   const V zero{}, one = zero + S(1);
-  if (a == WarpActivation::kRelu) return v > S(0) ? one : zero;
-  if (a == WarpActivation::kTanh) return B::fma(zero - act, act, one);
-  return act * (one - act);
+  if constexpr (kAct == WarpActivation::kRelu)
+    return v > S(0) ? one : zero;
+  else if constexpr (kAct == WarpActivation::kTanh)
+    return B::fma(zero - act, act, one);
+  else
+    return act * (one - act);
 }
 
 struct Mlp {
@@ -104,7 +124,7 @@ struct Mlp {
     IHT_UNROLL
     for (int q = 0; q < kChunks; ++q)
       IHT_UNROLL
-      for (int u = 0; u < kWidth; ++u) acc[q][u] = V{} + bias[j0 + u];
+      for (int u = 0; u < kWidth; ++u) acc[q][u] = B::splat(bias[j0 + u]);
     for (int i = 0; i < rows; ++i) {
       V x[kChunks];
       IHT_UNROLL
@@ -112,7 +132,7 @@ struct Mlp {
       const T* wi = weights + i * ld + j0;
       IHT_UNROLL
       for (int u = 0; u < kWidth; ++u) {
-        const V wu = V{} + wi[u];
+        const V wu = B::splat(wi[u]);
         IHT_UNROLL
         for (int q = 0; q < kChunks; ++q) acc[q][u] = B::fma(x[q], wu, acc[q][u]);
       }
@@ -138,26 +158,70 @@ struct Mlp {
     if (count - j0 >= 1) affine_tile<1, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out);
   }
 
+  /// Rows u0 … u0 + kCount − 1 of the hidden layer at the lane group's
+  /// samples at `at`: act into hidden, act′ into delta. Several rows at once:
+  /// their exponentials and divisions are independent chains, which the core
+  /// overlaps (one row at a time, each waited on its division).
+  template <int kCount, WarpActivation kAct, class W, class T>
+  static IHT_HD void activate_tile(const W& w, const WideBuffers<T>& buf, int stride, int at) {
+    using V = typename W::template Vec<T>;
+    V pre[kCount], act[kCount];
+    IHT_UNROLL
+    for (int r = 0; r < kCount; ++r) pre[r] = w.load(buf.hidden + r * stride + at);
+    if constexpr (kAct == WarpActivation::kRelu) {
+      IHT_UNROLL
+      for (int r = 0; r < kCount; ++r) act[r] = activate<kAct>(pre[r]);
+    } else {
+      // activate's steps, each over all the rows before the next
+      V e[kCount];
+      IHT_UNROLL
+      for (int r = 0; r < kCount; ++r) e[r] = activation_exponent<kAct>(pre[r]);
+      IHT_UNROLL
+      for (int r = 0; r < kCount; ++r) e[r] = exp_nonpositive(e[r]);
+      IHT_UNROLL
+      for (int r = 0; r < kCount; ++r) act[r] = activation_from_exp<kAct>(pre[r], e[r]);
+    }
+    IHT_UNROLL
+    for (int r = 0; r < kCount; ++r) {
+      W::store_at(buf.hidden + r * stride + at, act[r]);
+      W::store_at(buf.delta + r * stride + at, activation_slope<kAct>(pre[r], act[r]));
+    }
+  }
+
+  /// Every hidden row at the lane group's samples at k + 32·q, q < kChunks:
+  /// activate_tile over 4 rows at a time, then one at a time.
+  template <int kChunks, WarpActivation kAct, class W, class T>
+  static IHT_HD void activate_rows(const W& w, int h, const WideBuffers<T>& buf, int stride, int k) {
+    constexpr int kRowsAtOnce = 4;
+    for (int q = 0; q < kChunks; ++q) {
+      const int at = k + q * kWarpWidth;
+      int u = 0;
+      for (; u + kRowsAtOnce <= h; u += kRowsAtOnce) activate_tile<kRowsAtOnce, kAct>(w, buf, stride, u * stride + at);
+      for (; u < h; ++u) activate_tile<1, kAct>(w, buf, stride, u * stride + at);
+    }
+  }
+
   /// The lane group's samples at k + 32·q, q < kChunks, forward: the hidden
   /// rows (and act′ into delta) and the logits.
   template <int kChunks, class W, class T>
   static IHT_HD void forward(const W& w, const WideShape& sh, const T* theta, const SplitView<T>& data,
                              const WideBuffers<T>& buf, int k) {
-    using V = typename W::template Vec<T>;
     const int d = sh.d, h = sh.h, c = sh.c, stride = data.stride;
     if (h == 0) {
       affine<kChunks>(w, k, data.x, d, stride, theta, c, theta + d * c, c, buf.logits);
       return;
     }
     affine<kChunks>(w, k, data.x, d, stride, theta, h, theta + d * h, h, buf.hidden);
-    for (int q = 0; q < kChunks; ++q)
-      for (int u = 0; u < h; ++u) {
-        const int at = u * stride + k + q * kWarpWidth;
-        const V pre = w.load(buf.hidden + at);
-        const V act = activate(sh.activation, pre);
-        W::store_at(buf.hidden + at, act);
-        W::store_at(buf.delta + at, activation_slope(sh.activation, pre, act));
-      }
+    switch (sh.activation) {
+      case WarpActivation::kTanh:
+        activate_rows<kChunks, WarpActivation::kTanh>(w, h, buf, stride, k);
+        break;
+      case WarpActivation::kRelu:
+        activate_rows<kChunks, WarpActivation::kRelu>(w, h, buf, stride, k);
+        break;
+      default:
+        activate_rows<kChunks, WarpActivation::kSigmoid>(w, h, buf, stride, k);
+    }
     affine<kChunks>(w, k, buf.hidden, h, stride, theta + sh.out_weights(), c, theta + sh.out_biases(), c, buf.logits);
   }
 
@@ -193,7 +257,7 @@ struct Mlp {
     for (int j = 0; j < c; ++j) {
       const V r = w.load(buf.logits + j * stride + k);
       IHT_UNROLL
-      for (int u = 0; u < kWidth; ++u) g[u] = B::fma(r, V{} + w2[(u0 + u) * c + j], g[u]);
+      for (int u = 0; u < kWidth; ++u) g[u] = B::fma(r, B::splat(w2[(u0 + u) * c + j]), g[u]);
     }
     IHT_UNROLL
     for (int u = 0; u < kWidth; ++u) {
@@ -262,8 +326,9 @@ struct Mlp {
       for (int q = 0; q < kR * kC; ++q) w.store(part[q], first, acc[q]);
     });
     T sums[kR * kC];  // the same in every lane
+    w.template sums<kR * kC>(part, kR * kC, sums);
     IHT_UNROLL
-    for (int q = 0; q < kR * kC; ++q) sums[q] = w.sum(part[q]) * inv_m;
+    for (int q = 0; q < kR * kC; ++q) sums[q] = sums[q] * inv_m;
     w.single([&] {  // one lane writes them
       for (int a = 0; a < kR; ++a)
         for (int b = 0; b < kC; ++b) grad[(r0 + a) * cols + c0 + b] = sums[a * kC + b];

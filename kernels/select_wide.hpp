@@ -60,7 +60,8 @@ IHT_HD GuessBounds<T> guess_bounds(const W& w, int n, const T* v, const T* kept)
     const T m = magnitude(v[i]);
     const bool in = kept[i] != T(0);
     members[l] += in ? T(1) : T(0);
-    lowest_in[l] = in && -m > lowest_in[l] ? -m : lowest_in[l];
+    const T neg = T(0) - m;  // not −m: no −0 into w.max (warp.hpp)
+    lowest_in[l] = in && neg > lowest_in[l] ? neg : lowest_in[l];
     highest_out[l] = !in && m > highest_out[l] ? m : highest_out[l];
   });
   return {static_cast<int>(w.sum(members)), -w.max(lowest_in), w.max(highest_out)};

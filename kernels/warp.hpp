@@ -27,6 +27,10 @@
 //                                   shuffle-xor butterfly (16, 8, 4, 2, 1), the
 //                                   same bits on both sides:
 //                                     double total = w.sum(x);  // 496
+//   w.sums<kMost>(x, n, out)        out[i] = w.sum(x[i]) for i < n ≤ kMost, the
+//                                   same bits (the CPU adds a lane group's
+//                                   worth of them side by side):
+//                                     w.sums<8>(parts, 6, totals);
 //   w.max(x)                        the largest value over lanes (exact in any order;
 //                                   of +0 and −0, either: give it no −0):
 //                                     double top = w.max(x);  // 31

@@ -11,6 +11,8 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
+#include <utility>
 
 #include "common.hpp"
 #include "lane_vec.hpp"
@@ -132,15 +134,78 @@ struct CpuWarpTiled {
   template <class T>
   T sum(const Lanes<T>& x) const {
     constexpr int g = kGroup<T>;
+    Vec<T> v = across_groups(x);
+    // … the rest add lanes inside the vector.
+    for (int half = g / 2; half >= 1; half /= 2)
+      for (int i = 0; i < half; ++i) v[i] = v[i] + v[i + half];
+    return v[0];
+  }
+
+  /// out[i] = sum(x[i]) for i < count (≤ kMost), the same bits: a lane
+  /// group's worth of sums at a time, whose levels inside the vector run side
+  /// by side in one vector's lanes (each level pairs the sums' halves as it
+  /// adds them), not lane by lane in each sum's vector.
+  template <int kMost, class T>
+  void sums(const Lanes<T>* x, int count, T* out) const {
+    constexpr int g = kGroup<T>;
+    for (int first = 0; first < count; first += g) {
+      Vec<T> v[g];
+      for (int e = 0; e < g; ++e) v[e] = first + e < count ? across_groups(x[first + e]) : Vec<T>{};
+      add_halves_level<g / 2, T>(v);
+      // Lane p now holds the sum of x[first + e], e the bits of p reversed.
+      for (int p = 0; p < g; ++p) {
+        const int e = reversed_bits<g>(p);
+        if (first + e < count) out[first + e] = v[0][p];
+      }
+    }
+  }
+
+  /// The butterfly's offsets of a whole lane group or more (16, 8, … ≥ kGroup)
+  /// added as vectors: lane i of the result is the sum of lanes i, i + kGroup, …
+  /// in that order.
+  template <class T>
+  static Vec<T> across_groups(const Lanes<T>& x) {
+    constexpr int g = kGroup<T>;
     Vec<T> v[kWarpWidth / g];
     for (int i = 0; i < kWarpWidth / g; ++i) v[i] = load(x.v + i * g);
-    // Offsets of a group or more add whole vectors …
     for (int half = kWarpWidth / 2; half >= g; half /= 2)
       for (int i = 0; i < half / g; ++i) v[i] = v[i] + v[i + half / g];
-    // … the rest add lanes inside the first.
-    for (int half = g / 2; half >= 1; half /= 2)
-      for (int i = 0; i < half; ++i) v[0][i] = v[0][i] + v[0][i + half];
-    return v[0][0];
+    return v[0];
+  }
+
+  /// A level of the sums' butterflies inside vectors, then the levels below:
+  /// v[0 … 2·kHalf) hold the lanes of as many sums, in blocks of 2·kHalf
+  /// lanes; v[2j] and v[2j + 1] become v[j], whose every block is their two
+  /// blocks there, each with its lane i + kHalf added to lane i (i < kHalf),
+  /// v[2j]'s first.
+  template <int kHalf, class T>
+  static void add_halves_level(Vec<T>* v) {
+    if constexpr (kHalf >= 1) {
+      for (int j = 0; j < kHalf; ++j)
+        v[j] = add_halves<kHalf, T>(v[2 * j], v[2 * j + 1], std::make_index_sequence<kGroup<T>>{});
+      add_halves_level<kHalf / 2, T>(v);
+    }
+  }
+  template <int kHalf, class T, size_t... K>
+  static Vec<T> add_halves(Vec<T> a, Vec<T> b, std::index_sequence<K...>) {
+    using Mask = typename LaneVec<T>::bits;
+    using Index = std::conditional_t<sizeof(T) == 8, uint64_t, uint32_t>;
+    constexpr int n = kGroup<T>;
+    // Lane k of the first operand: a's lane (block start + i) in a block's first half, b's in its second.
+    constexpr auto first = [](int k) {
+      const int start = k / (2 * kHalf) * (2 * kHalf), i = k % (2 * kHalf);
+      return static_cast<Index>(i < kHalf ? start + i : n + start + i - kHalf);
+    };
+    const Vec<T> lo = __builtin_shuffle(a, b, Mask{first(K)...});
+    const Vec<T> hi = __builtin_shuffle(a, b, Mask{(first(K) + kHalf)...});
+    return lo + hi;
+  }
+  /// p with its log2(kCount) bits in reverse order.
+  template <int kCount>
+  static constexpr int reversed_bits(int p) {
+    int r = 0;
+    for (int bit = 1; bit < kCount; bit *= 2) r = r * 2 + (p & bit ? 1 : 0);
+    return r;
   }
 
   /// The largest of the lanes' values (NaN-free values: any order gives it),

@@ -96,6 +96,14 @@ struct GpuWarp {
     return v;
   }
 
+  /// out[i] = sum(x[i]) for i < count (≤ kMost).
+  template <int kMost, class T>
+  __device__ __forceinline__ void sums(const Lanes<T>* x, int count, T* out) const {
+#pragma unroll
+    for (int i = 0; i < kMost; ++i)
+      if (i < count) out[i] = sum(x[i]);
+  }
+
   template <class T>
   __device__ __forceinline__ T max(Lanes<T> x) const {
     T v = x.v;

@@ -154,6 +154,10 @@ struct ScalarWarp {
     check_converged();
     return butterfly(x, [](T mine, T other) { return mine + other; });
   }
+  template <int kMost, class T>
+  void sums(const Lanes<T>* x, int count, T* out) const {
+    for (int i = 0; i < kMost && i < count; ++i) out[i] = sum(x[i]);
+  }
   template <class T>
   T max(const Lanes<T>& x) const {
     check_converged();

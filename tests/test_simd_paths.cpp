@@ -107,10 +107,13 @@ TEST(SimdPaths, IrisFloat32SameBitsOnEveryPath) {
 }
 
 TEST(SimdPaths, HiddenLayerSameBitsOnEveryPathForEachActivation) {
-  for (Activation a : {Activation::kTanh, Activation::kRelu, Activation::kSigmoid}) {
+  // Widths of 8, 6 and 7 units: whole tiles of 4 rows, and 2 or 3 rows past them.
+  struct Case { Activation a; int hidden; };
+  for (const Case& k : {Case{Activation::kTanh, 8}, Case{Activation::kRelu, 6}, Case{Activation::kSigmoid, 7}}) {
+    const Activation a = k.a;
     for (Precision p : {Precision::kFloat64, Precision::kFloat32}) {
       ExperimentConfig c;
-      c.hidden = 8;
+      c.hidden = k.hidden;
       c.activation = a;
       c.precision = p;
       c.max_steps = 400;
@@ -118,6 +121,19 @@ TEST(SimdPaths, HiddenLayerSameBitsOnEveryPathForEachActivation) {
       expect_same_bits_on_every_path(test::iris(), c, levels(test::iris(), c, 1));
     }
   }
+}
+
+TEST(SimdPaths, LongHiddenLayerRunOnEveryPath) {
+  // Thousands of loss passes in one run: a kernel whose stack grew by a few
+  // bytes per pass would overflow its thread's stack here. (GCC 12 built the
+  // portable path so that each hidden row past the tiles of 4 leaked 96 bytes
+  // of stack: 8 MB after about 2,700 steps of a 6-unit layer.)
+  ExperimentConfig c;
+  c.hidden = 6;
+  c.tol = 0;
+  c.max_steps = 4000;
+  c.n_monte = 4;
+  expect_same_bits_on_every_path(test::iris(), c, {RunSpec{13, 0, 1, 2, 3}});
 }
 
 TEST(SimdPaths, WineAndDigitsSameBitsOnEveryPath) {

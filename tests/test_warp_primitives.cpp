@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -256,6 +257,56 @@ TEST(WarpSum, FloatLaneGroupsAddInButterflyOrder) {
       for (int l = 0; l < off; ++l) v[l] = v[l] + v[l + off];
     ASSERT_EQ(w.sum(x), v[0]);
   }
+}
+
+namespace {
+
+/// w.sums against w.sum, one by one, bit for bit, for every count up to 20:
+/// values over 60 binades (so that any other order of the adds rounds
+/// differently), with ±0, ±inf and NaN among them; out past count untouched.
+template <class W, class T>
+void expect_sums_give_each_sums_bits(const W& w) {
+  constexpr int kMost = 20;
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> mantissa(-1, 1);
+  std::uniform_int_distribution<int> binade(-30, 30), special(0, 40);
+  typename W::template Lanes<T> x[kMost];
+  for (int trial = 0; trial < 40; ++trial) {
+    for (auto& lanes : x)
+      for (int l = 0; l < kWarpWidth; ++l) {
+        T v = static_cast<T>(std::ldexp(mantissa(rng), binade(rng)));
+        if (trial % 4 == 3) {  // rare specials, so most sums stay finite
+          const int k = special(rng);
+          v = k == 0 ? T(0) : k == 1 ? -T(0) : k == 2 ? std::numeric_limits<T>::infinity() : k == 3 ? std::numeric_limits<T>::quiet_NaN() : v;
+        }
+        lanes.v[l] = v;
+      }
+    for (int count = 0; count <= kMost; ++count) {
+      T out[kMost + 1];
+      const T poison = static_cast<T>(-12345.678);
+      std::fill(out, out + kMost + 1, poison);
+      w.template sums<kMost>(x, count, out);
+      for (int i = 0; i < count; ++i) {
+        // The butterfly, written out: lane 0's value after offsets 16, 8, 4, 2, 1.
+        T v[kWarpWidth];
+        std::copy(x[i].v, x[i].v + kWarpWidth, v);
+        for (int off = kWarpWidth / 2; off > 0; off /= 2)
+          for (int l = 0; l < off; ++l) v[l] = v[l] + v[l + off];
+        const T one = w.sum(x[i]);
+        ASSERT_EQ(0, std::memcmp(&out[i], &one, sizeof(T))) << "count " << count << ", sum " << i << ": " << out[i] << " against " << one;
+        ASSERT_EQ(0, std::memcmp(&out[i], &v[0], sizeof(T))) << "count " << count << ", sum " << i;
+      }
+      for (int i = count; i <= kMost; ++i) ASSERT_EQ(out[i], poison) << "count " << count << " wrote out[" << i << "]";
+    }
+  }
+}
+
+}  // namespace
+
+TEST(WarpSum, SumsGiveEachSumsBits) {
+  expect_sums_give_each_sums_bits<CpuWarp, double>(CpuWarp{});
+  expect_sums_give_each_sums_bits<CpuWarp, float>(CpuWarp{});
+  expect_sums_give_each_sums_bits<iht::test::ScalarWarp, double>(iht::test::ScalarWarp{});
 }
 
 TEST(WarpLaneGroups, CoverEveryLaneOnceAndMoveTheirValues) {

@@ -161,7 +161,7 @@ std::vector<T> spread_vector(int n, std::mt19937& rng) {
 
 /// Guesses at the top-s set that are nearly right: one or two members
 /// swapped with outsiders near the threshold or far below it, and sets of
-/// s − 1 and s + 1 members.
+/// s − 1 and s + 1 members; and one far off, the s smallest (0 ≤ s ≤ n).
 std::vector<std::vector<int>> near_guesses(const std::vector<int>& order, int s, std::mt19937& rng) {
   const int n = static_cast<int>(order.size());
   auto set_of = [&](std::vector<int> members) {
@@ -171,16 +171,16 @@ std::vector<std::vector<int>> near_guesses(const std::vector<int>& order, int s,
   };
   std::vector<int> top(order.begin(), order.begin() + s);
   std::vector<std::vector<int>> guesses;
-  if (s < n) {
+  if (s == 0) guesses.push_back(set_of({}));  // right, unless an outsider's key is inf's
+  if (s >= 1 && s < n) guesses.push_back(set_of(std::vector<int>(order.end() - s, order.end())));
+  if (s < n) guesses.push_back(set_of(std::vector<int>(order.begin(), order.begin() + s + 1)));
+  if (s >= 1 && s < n) {
     auto swapped = top;
     swapped[s - 1] = order[s];  // the s-th out, the (s+1)-th in
     guesses.push_back(set_of(swapped));
     swapped = top;
     swapped[rng() % s] = order[s + rng() % (n - s)];  // any member for any outsider
     guesses.push_back(set_of(swapped));
-    auto plus_one = top;
-    plus_one.push_back(order[s]);
-    guesses.push_back(set_of(plus_one));
   }
   if (s + 1 < n && s >= 2) {
     auto swapped = top;
@@ -197,8 +197,7 @@ void check_near_guesses(int n) {
   std::mt19937 rng(99 + n);
   for (int trial = 0; trial < 20; ++trial) {
     const std::vector<T> v = trial % 4 == 3 ? tied_vector<T>(n, rng, true) : spread_vector<T>(n, rng);
-    for (int s : {1, 2, 7, n / 3, n / 2, n - 2, n - 1}) {
-      if (s < 1 || s >= n) continue;
+    for (int s : {0, 1, 2, 7, n / 3, n / 2, n - 2, n - 1, n}) {
       const std::vector<int> want = kept_by_sort(v, s);
       // The sort's order, to build guesses from.
       std::vector<int> order(n);
