@@ -50,9 +50,8 @@ struct WideBuffers {
   T* logits;  // (c, stride) z, then e^(z − zmax), then ∂loss/∂z
 };
 
-/// act(v) on a lane value: tanh and the sigmoid from e^(−|·|) (no
-/// overflow); ReLU keeps a NaN. The two halves around the exponential are
-/// separate so that Mlp::activate_tile can run several side by side.
+/// tanh and the sigmoid from e^(−|·|) (no overflow), in two halves around
+/// the exponential so that Mlp::activate_tile can run several side by side.
 template <WarpActivation kAct, class V>
 IHT_HD V activation_exponent(V v) {  // x ≤ 0 whose e^x act(v) needs: −2|v| (tanh), −|v| (sigmoid)
   using S = typename LaneBits<V>::Scalar;
@@ -75,15 +74,6 @@ IHT_HD V activation_from_exp(V v, V e) {  // e = e^activation_exponent(v)
     return (v < S(0) ? e : one) / (one + e);
   }
 }
-template <WarpActivation kAct, class V>
-IHT_HD V activate(V v) {
-  using S = typename LaneBits<V>::Scalar;
-  if constexpr (kAct == WarpActivation::kRelu)
-    return v < S(0) ? V{} : v;
-  else
-    return activation_from_exp<kAct>(v, exp_nonpositive(activation_exponent<kAct>(v)));
-}
-
 /// act′ at v, from v and act(v). ReLU's is 0 at 0 (docs/SPEC.md §9).
 template <WarpActivation kAct, class V>
 IHT_HD V activation_slope(V v, V act) {
@@ -170,9 +160,9 @@ struct Mlp {
     for (int r = 0; r < kCount; ++r) pre[r] = w.load(buf.hidden + r * stride + at);
     if constexpr (kAct == WarpActivation::kRelu) {
       IHT_UNROLL
-      for (int r = 0; r < kCount; ++r) act[r] = activate<kAct>(pre[r]);
+      for (int r = 0; r < kCount; ++r) act[r] = pre[r] < T(0) ? V{} : pre[r];  // a NaN stays NaN
     } else {
-      // activate's steps, each over all the rows before the next
+      // the activation's steps, each over all the rows before the next
       V e[kCount];
       IHT_UNROLL
       for (int r = 0; r < kCount; ++r) e[r] = activation_exponent<kAct>(pre[r]);
