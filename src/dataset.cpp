@@ -17,6 +17,7 @@ namespace {
 
 constexpr int kLabelLimit = 1024;  // class labels are 0 .. kLabelLimit − 1
 constexpr long kMaxSamples = 1L << 28;  // samples · 4 (the split) stays within an int
+constexpr const char* kUtf8Bom = "\xEF\xBB\xBF";
 
 
 std::string trim(const std::string& s) {
@@ -44,12 +45,12 @@ double parse_number(const std::string& path, long line, const std::string& colum
                     const std::string& text) {
   const std::string t = trim(text);
   if (t.empty()) fail(path, line, "column '" + column + "' is empty");
-  errno = 0;
   char* end = nullptr;
   const double v = std::strtod(t.c_str(), &end);
   if (end != t.c_str() + t.size()) fail(path, line, "column '" + column + "': '" + t + "' is not a number");
-  if (!std::isfinite(v) || errno == ERANGE)
-    fail(path, line, "column '" + column + "': '" + t + "' is not a finite number");
+  // Too large is infinite; too small (ERANGE too) is the subnormal or zero
+  // nearest the text, as any reader rounds it: a finite number, kept.
+  if (!std::isfinite(v)) fail(path, line, "column '" + column + "': '" + t + "' is not a finite number");
   return v;
 }
 
@@ -84,6 +85,7 @@ Dataset parse_stream(std::istream& in, const std::string& path) {
   std::vector<std::string> header;
   while (header.empty() && std::getline(in, line)) {
     ++line_no;
+    if (line_no == 1 && line.rfind(kUtf8Bom, 0) == 0) line.erase(0, std::strlen(kUtf8Bom));  // as spreadsheets write it
     if (!trim(line).empty()) header = split_fields(line);
   }
   if (header.empty()) fail(path, 0, "empty file (expected a header row, then data rows)");

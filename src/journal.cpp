@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -124,6 +125,8 @@ std::string sweep_digest(const SweepConfig& c, const Dataset& data, const std::s
 }
 
 JournalContents read_journal(const std::string& path) {
+  if (std::filesystem::is_directory(path))
+    throw InputError(path + ": a directory stands where the journal belongs (remove it, or use another --out)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open the journal: " + std::strerror(errno));
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -205,6 +205,10 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   for (int i = 0; i < count; ++i)
     if (!seen[i]) throw InputError("merge: shard " + std::to_string(i) + "/" + std::to_string(count) + " is missing");
 
+  // From here on in shard order, whatever the order they were named in.
+  std::sort(shards.begin(), shards.end(),
+            [&](const Shard& a, const Shard& b) { return shard_field(a, "index", 0) < shard_field(b, "index", 0); });
+
   // Plan order: levels ascending (dense, s = n, last), runs ascending within each.
   std::vector<RunResult> results;
   for (const auto& s : shards) results.insert(results.end(), s.runs.begin(), s.runs.end());
@@ -217,8 +221,23 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   std::filesystem::remove(std::filesystem::path(out) / "meta.json", ec);
   std::ostringstream summary;
   write_summary_csv(summary, summarize(results));
-  nlohmann::ordered_json meta = first.meta;
+  // meta.json: shard 0's, with the work summed (in shard order) and the
+  // earliest start, so that the order the shards are named in changes nothing.
+  nlohmann::ordered_json meta = shards.front().meta;
   meta.erase("shard");
+  std::vector<std::string> merged_from;
+  std::string earliest;  // ISO 8601 in UTC: the text orders as the time
+  for (const Shard& s : shards) {
+    merged_from.push_back(s.dir);
+    const auto started = s.meta.find("started_utc");
+    if (started != s.meta.end() && started->is_string() && (earliest.empty() || started->get<std::string>() < earliest))
+      earliest = started->get<std::string>();
+  }
+  if (!earliest.empty()) meta["started_utc"] = earliest;
+  if (const long resumed = sum_of<long>(shards, "runs_resumed"); resumed > 0)
+    meta["runs_resumed"] = resumed;
+  else
+    meta.erase("runs_resumed");
   meta["runs_planned"] = sum_of<long>(shards, "runs_planned");
   meta["runs_done"] = sum_of<long>(shards, "runs_done");
   meta["run_steps"] = sum_of<long long>(shards, "run_steps");
@@ -226,8 +245,8 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   meta["wall_time_s"] = sum_of<double>(shards, "wall_time_s");  // the shards' work, added
   meta["runs_per_s"] = nullptr;
   meta["run_steps_per_s"] = nullptr;
-  meta["merged_from"] = shard_dirs;
-  write_runs_and_theta(out, results, first.param_names);
+  meta["merged_from"] = merged_from;
+  write_runs_and_theta(out, results, shards.front().param_names);
   write_file_atomically((std::filesystem::path(out) / "summary.csv").string(), summary.str());
   write_file_atomically((std::filesystem::path(out) / "meta.json").string(), meta.dump(2) + "\n");
   return static_cast<long>(results.size());

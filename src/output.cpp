@@ -163,7 +163,12 @@ void write_file_atomically(const std::string& path, const std::string& text) {
     write_failed(tmp, "cannot sync to disk");
   }
   ::close(fd);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) write_failed(path, "cannot rename the temporary file into place");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {  // e.g. a directory stands at `path`: leave no stray file
+    const int saved = errno;
+    ::unlink(tmp.c_str());
+    errno = saved;
+    write_failed(path, "cannot rename the temporary file into place");
+  }
   const auto slash = path.find_last_of('/');
   sync_directory(slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash)));
 }

@@ -40,6 +40,7 @@ std::vector<int> parse_sparsity_list(const std::string& text, int parameters) {
     if (t.size() > 6) throw bad("level " + t + " is too large (at most 999999)");
     return std::stoi(t);
   };
+  if (!text.empty() && text.back() == ',') throw bad("nothing after the last comma");
   std::set<int> levels;
   std::stringstream ss(text);
   std::string item;

@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/journal.hpp"
@@ -82,26 +86,110 @@ std::unique_ptr<JournalWriter> open_journal(const SweepConfig& config, const std
                            journal.string() + ": make room, then run the same command with --resume");
 }
 
-/// Runs `todo` (plan indices) on the backend in chunks, each journaled and
-/// synced when it ends: a kill loses at most one chunk. The GPU's chunks are
-/// larger: one launch must fill the device (65,536 runs: about a second).
+/// Journals a batch's runs as the backend finishes them (Progress's
+/// on_run_finished), from a thread of its own that appends and syncs what
+/// has come in at least every kJournalSyncPeriod: a kill loses at most that
+/// much work, however long the batch. A failure to write (a full disk)
+/// cancels the batch and is rethrown by finish().
+class JournalPump {
+ public:
+  JournalPump(JournalWriter& journal, const std::vector<RunResult>& results, const std::vector<size_t>& plan_index,
+              Progress& progress)
+      : journal_(journal), results_(results), plan_index_(plan_index), progress_(progress),
+        journaled_(plan_index.size(), 0), thread_([this] { loop(); }) {}
+  JournalPump(const JournalPump&) = delete;
+  JournalPump& operator=(const JournalPump&) = delete;
+  ~JournalPump() { stop(); }
+
+  /// Run k of the batch is final (called from the backend's threads).
+  void finished(size_t k) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pending_.push_back(k);
+  }
+  /// Writes what is left of the pump's runs; the runs it journaled.
+  const std::vector<char>& finish() {
+    stop();
+    if (error_) std::rethrow_exception(error_);
+    return journaled_;
+  }
+
+ private:
+  void loop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      wake_.wait_for(lock, kJournalSyncPeriod, [this] { return stopping_; });
+      std::vector<size_t> ready;
+      ready.swap(pending_);
+      const bool last = stopping_;
+      lock.unlock();
+      if (!ready.empty() && !error_) {
+        try {
+          for (size_t k : ready) {
+            journal_.append(plan_index_[k], results_[k]);
+            journaled_[k] = 1;
+          }
+          journal_.sync();
+        } catch (...) {
+          error_ = std::current_exception();
+          progress_.cancel = true;
+        }
+      }
+      if (last) return;
+      lock.lock();
+    }
+  }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  JournalWriter& journal_;
+  const std::vector<RunResult>& results_;
+  const std::vector<size_t>& plan_index_;
+  Progress& progress_;
+  std::vector<char> journaled_;  // written by the pump's thread only, read after it ends
+  std::exception_ptr error_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<size_t> pending_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts once the rest is built
+};
+
+/// Runs `todo` (plan indices) on the backend in chunks (a bound on the
+/// memory a batch holds), each run journaled as it finishes (JournalPump),
+/// or, from a backend that reports runs only at a batch's end, when its
+/// chunk ends. The GPU's chunks are larger: one launch must fill the device
+/// (65,536 runs: about a second on IRIS).
 void compute(const SweepConfig& config, const Dataset& data, Backend& backend, const std::vector<RunSpec>& specs,
              const std::vector<size_t>& todo, JournalWriter& journal, SweepOutcome& outcome, Progress& progress) {
   const size_t chunk = backend.kind() == BackendKind::kGpu ? kJournalChunkGpu : kJournalChunk;
   for (size_t first = 0; first < todo.size() && !progress.cancel.load(); first += chunk) {
     const size_t last = std::min(todo.size(), first + chunk);
     std::vector<RunSpec> batch;
-    for (size_t k = first; k < last; ++k) batch.push_back(specs[todo[k]]);
-    std::vector<RunResult> results;
-    try {
-      backend.run(data, config.experiment, batch, results, progress);
-    } catch (...) {
-      outcome.failure = std::current_exception();  // keep what was computed, then report
+    const std::vector<size_t> plan_index(todo.begin() + first, todo.begin() + last);
+    for (size_t i : plan_index) batch.push_back(specs[i]);
+    std::vector<RunResult> results(batch.size());
+    std::vector<char> journaled;
+    {
+      JournalPump pump(journal, results, plan_index, progress);
+      progress.on_run_finished = [&pump](size_t k) { pump.finished(k); };
+      try {
+        backend.run(data, config.experiment, batch, results, progress);
+      } catch (...) {
+        outcome.failure = std::current_exception();  // keep what was computed, then report
+      }
+      progress.on_run_finished = nullptr;
+      journaled = pump.finish();  // rethrows a failure to write the journal
     }
     for (size_t k = 0; k < results.size(); ++k)
       if (results[k].steps >= 0) {
-        outcome.results[todo[first + k]] = results[k];
-        journal.append(todo[first + k], results[k]);
+        outcome.results[plan_index[k]] = results[k];
+        if (!journaled[k]) journal.append(plan_index[k], results[k]);
       }
     journal.sync();
     if (outcome.failure) return;

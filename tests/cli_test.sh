@@ -38,6 +38,26 @@ expect 2 "n = 1027" -- run --backend reference --hidden 128 --sparsity 3 --run 0
 expect 2 "--activation 'softplus'" -- sweep --hidden 4 --activation softplus --runs 1 --out "$tmp/o"
 expect 2 "--hidden" -- sweep --hidden -1 --runs 1 --out "$tmp/o"
 expect 2 "not a percentage" -- sweep --sparsity 150% --runs 1 --out "$tmp/o"
+expect 2 "nothing after the last comma" -- sweep --sparsity 1,2, --runs 1 --out "$tmp/o"
+# Numbers read strictly: a leading zero is not octal (010 is ten, as for
+# sweep), and an empty value is not 0.
+if "$bin" run --sparsity 010 --run 0 --max-steps 5 --backend reference --json 2>/dev/null | grep -q '"sparsity": 10,'; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: run --sparsity 010 is not level 10"; fails=$((fails + 1))
+fi
+expect 2 "--sparsity: '0x3' is not an integer" -- run --sparsity 0x3 --run 0
+# A run given by its three seeds has no run index to show.
+if "$bin" run --sparsity 3 --data-seed 1 --init-seed 2 --support-seed 3 --max-steps 5 --backend reference --json 2>/dev/null |
+   grep -q '"run": null,'; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: run from three seeds does not say \"run\": null"; fails=$((fails + 1))
+fi
+expect 2 "--tol: '' is not a number" -- sweep --tol "" --runs 1 --out "$tmp/o"
+expect 2 "--step-size: '' is not a number" -- run --sparsity 3 --run 0 --step-size ""
+expect 2 "--tol: '0.05x' is not a number" -- sweep --tol 0.05x --runs 1 --out "$tmp/o"
+expect 2 "--step-size: 1e999 is too large" -- sweep --step-size 1e999 --runs 1 --out "$tmp/o"
 expect 2 "the dense level" -- sweep --sparsity 98% --runs 1 --out "$tmp/o"
 expect 0 "2211" -- supports --hidden 8
 expect 2 "n = 1603" -- supports --hidden 200
@@ -98,7 +118,7 @@ expect 2 "unknown precision 'float16'" -- sweep --precision float16 --out "$tmp/
 expect 2 "--threads: '-1' is not an integer" -- sweep --threads -1 --out "$tmp/o"
 expect 2 "--run: '-1' is not an integer" -- run --sparsity 3 --run -1
 expect 2 "either --run" -- run --sparsity 3 --run 0 --data-seed 1 --init-seed 2 --support-seed 3
-expect 2 "out of range 1..15" -- run --sparsity 0 --run 0
+expect 2 "--sparsity: 0 is out of range" -- run --sparsity 0 --run 0
 expect 2 "--backend: unknown backend 'quantum'" -- run --sparsity 3 --run 0 --backend quantum
 expect 2 "cannot open file" -- supports --data "$tmp/nonexistent.csv"
 expect 2 "not expected: --bogus" -- sweep --bogus --out "$tmp/o"

@@ -12,8 +12,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0 passes=0 failed_runs=0
 [[ -r "$shim" ]] || { echo "FAIL: no shim at $shim"; exit 1; }
-# 1,200 runs: the journal is synced after 512 and 1,024 (kJournalChunk), so
-# some limits fall in the middle of its appends.
+# 1,200 runs: the journal grows as they finish (synced at least once a
+# second), so some limits fall in the middle of its appends.
 sweep=(sweep --backend cpu --sparsity 3,7 --runs 400 --max-steps 200 --threads 2)
 "$bin" "${sweep[@]}" --out "$tmp/ref" >/dev/null 2>&1 || { echo "FAIL: the reference sweep"; exit 1; }
 # The bytes a sweep with room writes (journal and outputs), and the last files'

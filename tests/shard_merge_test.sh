@@ -25,6 +25,19 @@ check "merge of 4 shards" "$bin" merge --out "$tmp/merged" "$tmp/s2" "$tmp/s0" "
 check "merged runs.csv byte-identical" cmp "$tmp/merged/runs.csv" "$tmp/whole/runs.csv"
 check "merged summary.csv byte-identical" cmp "$tmp/merged/summary.csv" "$tmp/whole/summary.csv"
 check "merged meta.json: complete" grep -q '"complete": true' "$tmp/merged/meta.json"
+# meta.json does not depend on the order the shards are named in: shard 0's
+# fields, the earliest start, and the runs any shard resumed, summed.
+"$bin" merge --out "$tmp/merged2" "$tmp/s0" "$tmp/s1" "$tmp/s2" "$tmp/s3" >/dev/null 2>&1
+check "merged meta.json the same in any order" cmp "$tmp/merged/meta.json" "$tmp/merged2/meta.json"
+cp -r "$tmp/s3" "$tmp/r3" && sed -i 's/^  "runs_per_s"/  "runs_resumed": 7,\n  "runs_per_s"/' "$tmp/r3/meta.json"
+sed -i 's/"started_utc": "[^"]*"/"started_utc": "2001-01-01T00:00:00Z"/' "$tmp/r3/meta.json"
+for order in "$tmp/r3 $tmp/s0 $tmp/s1 $tmp/s2" "$tmp/s0 $tmp/s1 $tmp/s2 $tmp/r3"; do
+  # shellcheck disable=SC2086
+  "$bin" merge --out "$tmp/mr" $order >/dev/null 2>&1
+  check "a resumed shard's runs counted ($order)" grep -q '"runs_resumed": 7,' "$tmp/mr/meta.json"
+  check "the earliest start ($order)" grep -q '"started_utc": "2001-01-01T00:00:00Z"' "$tmp/mr/meta.json"
+done
+check "no runs_resumed where no shard resumed" bash -c "! grep -q runs_resumed '$tmp/merged/meta.json'"
 refused "shard 2/4 is missing" "$bin" merge --out "$tmp/m" "$tmp/s0" "$tmp/s1" "$tmp/s3"
 refused "is given twice" "$bin" merge --out "$tmp/m" "$tmp/s0" "$tmp/s1" "$tmp/s1" "$tmp/s2" "$tmp/s3"
 "$bin" sweep --runs 30 --max-steps 1000 --threads 2 --shard 1/4 --out "$tmp/other" >/dev/null 2>&1

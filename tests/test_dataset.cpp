@@ -74,6 +74,25 @@ TEST(Dataset, AcceptsCrlfAndBlankLines) {
   EXPECT_EQ(d.classes, 2);
 }
 
+TEST(Dataset, AUtf8ByteOrderMarkIsNotPartOfTheHeader) {
+  // As spreadsheets export "CSV UTF-8": the mark must neither rename the first
+  // column nor hide a first row of numbers from the header check.
+  const Dataset d = load_csv(write_temp("bom.csv", "\xEF\xBB\xBF" "a,b,label\n1,2,0\n3,4,1\n5,6,1\n"));
+  EXPECT_EQ(d.samples, 3);
+  EXPECT_EQ(d.feature_names[0], "a");
+  expect_error("bom_nohdr.csv", "\xEF\xBB\xBF" "1,2,0\n3,4,1\n5,6,1\n", {":1:", "the first row is all numbers"});
+}
+
+TEST(Dataset, SubnormalAndUnderflowingValuesAreFiniteNumbers) {
+  const Dataset d = load_csv(write_temp("tiny_values.csv", "a,b,y\n2.225073858507201e-308,1e-310,0\n1e-400,-4.9e-324,1\n"));
+  ASSERT_EQ(d.x.size(), 4u);
+  EXPECT_EQ(d.x[0], 2.225073858507201e-308);  // the largest subnormal
+  EXPECT_EQ(d.x[1], 1e-310);
+  EXPECT_EQ(d.x[2], 0.0);  // below the smallest subnormal: rounds to zero, as strtod rounds it
+  EXPECT_EQ(d.x[3], -4.9e-324);
+  expect_error("overflow.csv", "a,b,y\n1,2,0\n1e400,2,1\n", {":3:", "not a finite number"});
+}
+
 TEST(Dataset, MissingFile) {
   try {
     load_csv("/nonexistent/dir/x.csv");

@@ -2,10 +2,15 @@
 // keeps what was computed when a backend fails part way.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <mutex>
+#include <numeric>
 #include <stdexcept>
+#include <thread>
 
 #include "test_support.hpp"
 #include "ihtbatch/network.hpp"
@@ -56,7 +61,76 @@ class FailingBackend final : public Backend {
   size_t finish_;
 };
 
+/// Computes run 0 with the reference and reports it, then, before going on,
+/// waits (a generous 30 s at most) for the sweep's journal to hold it.
+class WatchingBackend final : public Backend {
+ public:
+  explicit WatchingBackend(std::string journal) : journal_(std::move(journal)) {}
+  BackendKind kind() const override { return BackendKind::kReference; }
+  std::string device() const override { return "a backend that watches the journal"; }
+  void run(const Dataset& data, const ExperimentConfig& config, const std::vector<RunSpec>& specs,
+           std::vector<RunResult>& results, Progress& progress) override {
+    results.assign(specs.size(), RunResult{});
+    for (size_t i = 0; i < specs.size(); ++i) {
+      results[i] = reference_run(data, config, specs[i]);
+      progress.finished(i);
+      if (i == 0) saw_run_0 = journal_holds_run_0();
+    }
+  }
+  bool saw_run_0 = false;
+
+ private:
+  bool journal_holds_run_0() const {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < until) {
+      const JournalContents j = read_journal(journal_);
+      if (!j.runs.empty() && j.runs[0].first == 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+  std::string journal_;
+};
+
 }  // namespace
+
+TEST(RunSweep, JournalsARunWhileItsBatchGoesOn) {
+  // A batch can run for minutes (512 digits runs, or the reference): a kill
+  // must not lose its finished runs, so each is on the disk soon after it ends.
+  const SweepConfig c = tiny_sweep("journal_soon");
+  WatchingBackend backend(c.out + "/" + kJournalName);
+  Progress progress;
+  const SweepOutcome outcome = run_sweep(c, iris(), backend, progress);
+  EXPECT_TRUE(backend.saw_run_0) << "run 0 reached the journal only when its batch ended";
+  EXPECT_TRUE(outcome.complete());
+  SweepConfig whole = tiny_sweep("journal_soon_reference");
+  auto reference = make_backend(BackendKind::kReference, 1);
+  Progress again;
+  run_sweep(whole, iris(), *reference, again);
+  EXPECT_EQ(read(c.out + "/runs.csv"), read(whole.out + "/runs.csv"));
+}
+
+TEST(RunSweep, BackendsReportEachFinishedRunOnce) {
+  const SweepConfig c = tiny_sweep("reports");
+  const auto specs = plan_sweep(c, iris());
+  for (BackendKind kind : {BackendKind::kCpu, BackendKind::kReference}) {
+    auto backend = make_backend(kind, 2);
+    std::mutex m;
+    std::vector<size_t> reported;
+    Progress progress;
+    progress.on_run_finished = [&](size_t i) {
+      std::lock_guard<std::mutex> lock(m);
+      reported.push_back(i);
+    };
+    std::vector<RunResult> results;
+    backend->run(iris(), c.experiment, specs, results, progress);
+    std::sort(reported.begin(), reported.end());
+    std::vector<size_t> each(specs.size());
+    std::iota(each.begin(), each.end(), size_t{0});
+    EXPECT_EQ(reported, each) << to_string(kind);
+    EXPECT_EQ(progress.done.load(), static_cast<long>(specs.size())) << to_string(kind);
+  }
+}
 
 TEST(RunSweep, WritesTheFilesOfItsResults) {
   const SweepConfig c = tiny_sweep("writes");
@@ -125,6 +199,20 @@ TEST(RunSweep, AFailedWriteLeavesNoStaleMeta) {
   }
   EXPECT_FALSE(std::filesystem::exists(c.out + "/meta.json")) << "a meta.json that describes other files";
   EXPECT_TRUE(std::filesystem::exists(c.out + "/runs.csv"));
+  EXPECT_FALSE(std::filesystem::exists(c.out + "/summary.csv.tmp")) << "the failed write left its temporary file";
+}
+
+TEST(RunSweep, ADirectoryWhereTheJournalBelongsIsRefusedByName) {
+  const SweepConfig c = tiny_sweep("journal_dir");
+  std::filesystem::create_directories(c.out + "/" + kJournalName);
+  auto backend = make_backend(BackendKind::kReference, 1);
+  Progress progress;
+  try {
+    run_sweep(c, iris(), *backend, progress);
+    FAIL() << "ran with a directory for a journal";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(c.out + "/" + kJournalName + ": a directory"), std::string::npos) << e.what();
+  }
 }
 
 TEST(RunSweep, ResumeComputesOnlyTheMissingRunsAndWritesTheSameFiles) {

@@ -2,6 +2,8 @@
 // A backend computes a batch of runs; nothing else about it leaks out.
 // Data flows one way: CLI → config → seeds → backend → results → writers.
 #include <atomic>
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +27,16 @@ BackendKind parse_backend(const std::string& name, const std::string& flag = "--
 struct Progress {
   std::atomic<long> done{0};
   std::atomic<bool> cancel{false};
+  /// Set by a sweep before a batch: called with i, from the thread that
+  /// finished run i of the batch, once results[i] is final (so the run can be
+  /// journaled while the batch goes on). A backend that learns of its runs
+  /// only at the batch's end (the GPU's) does not call it.
+  std::function<void(size_t)> on_run_finished;
+  /// What a backend calls for each run it finished.
+  void finished(size_t i) {
+    done.fetch_add(1, std::memory_order_relaxed);
+    if (on_run_finished) on_run_finished(i);
+  }
 };
 
 class Backend {

@@ -1,10 +1,10 @@
 #pragma once
 // A sweep's journal (docs/SPEC.md §13): every finished run appended to
-// <out>/journal.bin as it goes, each record checksummed, synced after every
-// chunk of runs. After a crash, a kill -9 or a power cut, `sweep --resume`
-// reads it back, drops a torn last record, and computes only what is missing;
-// its outputs are byte-identical to an uninterrupted sweep's (the results are
-// stored bit for bit).
+// <out>/journal.bin as it goes, each record checksummed, synced at least
+// every kJournalSyncPeriod (sweep.hpp). After a crash, a kill -9 or a power
+// cut, `sweep --resume` reads it back, drops a torn last record, and
+// computes only what is missing; its outputs are byte-identical to an
+// uninterrupted sweep's (the results are stored bit for bit).
 #include <cstdint>
 #include <cstdio>
 #include <string>

@@ -1,6 +1,7 @@
 #pragma once
 // A sweep's plan (docs/SPEC.md §4): the run list, its validation, pairing
 // with the dense baseline. Running it: sweep_run.hpp.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -11,10 +12,14 @@
 
 namespace iht {
 
-/// Runs computed between two syncs of the journal on the CPU backends: a kill
-/// loses at most one chunk (about a second of a default sweep's work).
+/// Runs one batch of the CPU backends holds (a bound on its memory). Each
+/// run is journaled as it finishes, and the journal synced at least every
+/// kJournalSyncPeriod: a kill loses at most that much work.
 inline constexpr size_t kJournalChunk = 512;
-inline constexpr size_t kJournalChunkGpu = 65536;  // a launch must fill the device
+inline constexpr std::chrono::milliseconds kJournalSyncPeriod{1000};
+/// The GPU backend's batch: a launch must fill the device. Its runs are
+/// journaled when the launch ends (about a second of IRIS's work).
+inline constexpr size_t kJournalChunkGpu = 65536;
 
 /// The most runs one sweep holds (their results live in memory: ~250 bytes each).
 inline constexpr long kMaxRunsPerSweep = 100000000;

@@ -22,9 +22,9 @@ inline int resolve_threads(int threads) {
   return hw ? static_cast<int>(hw) : 1;
 }
 
-/// Calls body(i) for i in [0, count) unless progress.cancel is set; counts
-/// in progress.done each item body finished (returned true: not stopped half
-/// way by the cancel). Rethrows the first exception.
+/// Calls body(i) for i in [0, count) unless progress.cancel is set; reports
+/// to progress.finished each item body finished (returned true: not stopped
+/// half way by the cancel). Rethrows the first exception.
 template <class Body>
 void parallel_for(size_t count, int threads, Progress& progress, Body body) {
   std::atomic<size_t> next{0};
@@ -35,16 +35,14 @@ void parallel_for(size_t count, int threads, Progress& progress, Body body) {
       if (progress.cancel.load(std::memory_order_relaxed)) return;
       const size_t i = next.fetch_add(1);
       if (i >= count) return;
-      bool finished = false;
       try {
-        finished = body(i);
+        if (body(i)) progress.finished(i);
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!error) error = std::current_exception();
         progress.cancel = true;
         return;
       }
-      if (finished) progress.done.fetch_add(1, std::memory_order_relaxed);
     }
   };
   const int n = std::min<int>(resolve_threads(threads), static_cast<int>(std::max<size_t>(count, 1)));

@@ -11,6 +11,7 @@
 #include "ihtbatch/engines.hpp"
 #include "ihtbatch/network.hpp"
 #include "integer_option.hpp"
+#include "real_option.hpp"
 
 namespace iht::cli {
 
@@ -30,10 +31,9 @@ struct ExperimentFlags {
 
   void add_to(CLI::App& app) {
     add_integer(app, "--max-steps", config.max_steps, 0L, static_cast<long>(kMaxStepsLimit), "Most IHT updates per run");
-    app.add_option("--tol", config.tol, "Stop when the train loss is <= tol")->capture_default_str();
+    add_real(app, "--tol", config.tol, "Stop when the train loss is <= tol");
     add_integer(app, "--monte", config.n_monte, 1, kMaxMonte, "Monte Carlo samples for the step size");
-    app.add_option("--step-size", config.step_size,
-                   "Fixed step size instead of 1/L-hat (0: Monte Carlo estimate)")->capture_default_str();
+    add_real(app, "--step-size", config.step_size, "Fixed step size instead of 1/L-hat (0: Monte Carlo estimate)");
     app.add_option("--precision", precision, "float64 (double) or float32 (float)")->capture_default_str();
     app.add_option("--data", data,
                    "A shipped dataset (iris, wine, breast-cancer, digits) or a CSV path: header, numeric features, "

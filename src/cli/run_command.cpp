@@ -35,11 +35,12 @@ nlohmann::ordered_json numbers(const std::vector<double>& v) {
   return a;
 }
 
+/// run_known: the run came from --run R (else from three seeds, which name no run index).
 void print_json(const RunResult& r, const RunDetail& d, const ExperimentConfig& c, const Dataset& data,
-                const std::string& backend) {
+                const std::string& backend, bool run_known) {
   nlohmann::ordered_json j;
   j["sparsity"] = r.spec.sparsity;
-  j["run"] = r.spec.run;
+  j["run"] = run_known ? nlohmann::ordered_json(r.spec.run) : nlohmann::ordered_json(nullptr);
   j["data_seed"] = r.spec.data_seed;
   j["init_seed"] = r.spec.init_seed;
   j["support_seed"] = r.spec.support_seed;
@@ -130,7 +131,7 @@ int run_one(RunFlags f, ExperimentFlags& flags, bool seeds_given) {
   Progress progress;
   const RunResult result = run_in_detail(data, config, spec, *backend, detail, f.trace, progress);
   if (f.json)
-    print_json(result, detail, config, data, backend->name());
+    print_json(result, detail, config, data, backend->name(), f.run >= 0);
   else
     print_text(result, detail, net, backend->name());
   return 0;
@@ -142,7 +143,7 @@ Command add_run_command(CLI::App& app) {
   auto* sub = app.add_subcommand("run", "One run in detail: split, theta0, step size, theta*, gradient, metrics");
   auto f = std::make_shared<RunFlags>();
   auto flags = std::make_shared<ExperimentFlags>();
-  sub->add_option("--sparsity", f->sparsity, "Sparsity s (1..n; n is dense)")->required();
+  add_integer(*sub, "--sparsity", f->sparsity, 1, kMaxNetworkParams, "Sparsity s (1..n; n is dense)")->required();
   auto* d = add_integer(*sub, "--data-seed", f->data_seed, uint64_t{0}, kMaxSeed, "Seed of the train/test split");
   auto* i = add_integer(*sub, "--init-seed", f->init_seed, uint64_t{0}, kMaxSeed,
                         "Seed of the initial values and the Monte Carlo step size");
