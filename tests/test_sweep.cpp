@@ -8,6 +8,7 @@
 #include "ihtbatch/network.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/reference.hpp"
+#include "ihtbatch/run_detail.hpp"
 #include "ihtbatch/seeds.hpp"
 #include "ihtbatch/summary.hpp"
 #include "ihtbatch/sweep.hpp"
@@ -85,6 +86,31 @@ TEST(Sweep, ARunReplaysItsSweepRowExactly) {
     EXPECT_EQ(again.steps, row.steps);
     EXPECT_EQ(again.step_size, row.step_size);
   }
+}
+
+TEST(Sweep, ARunInDetailOnTheCpuGivesItsRowAndTheReferencesSplitAndStart) {
+  // Without a trace the reference only sets the run up (split, θ⁰): the row
+  // is the backend's, and a long run is not computed twice.
+  ExperimentConfig config;
+  config.max_steps = 3000;
+  const RunSpec spec = derive_run(0, 4, 6);
+  RunDetail full;
+  reference_run(iris(), config, spec, &full);
+  auto cpu = make_backend(BackendKind::kCpu, 1);
+  std::vector<RunResult> rows;
+  Progress sweep_progress;
+  cpu->run(iris(), config, {spec}, rows, sweep_progress);
+  RunDetail detail;
+  Progress progress;
+  const RunResult r = run_in_detail(iris(), config, spec, *cpu, detail, false, progress);
+  EXPECT_EQ(r.theta, rows.at(0).theta);
+  EXPECT_EQ(r.steps, rows.at(0).steps);
+  EXPECT_EQ(r.train_loss, rows.at(0).train_loss);
+  EXPECT_EQ(detail.train_indices, full.train_indices);
+  EXPECT_EQ(detail.test_indices, full.test_indices);
+  EXPECT_EQ(detail.theta0, full.theta0);
+  EXPECT_EQ(detail.grad, reference_gradient(iris(), config, spec.data_seed, r.theta));
+  EXPECT_TRUE(detail.trace.train_loss.empty());
 }
 
 TEST(Sweep, EpsIsPairedWithTheDenseRun) {
