@@ -65,8 +65,8 @@ IHT_HD FinalMetrics final_metrics(const W& w, const Shape& shape, const Params<W
   m.test_loss = static_cast<double>(Model::loss(w, shape, theta, test));
   m.test_acc = Model::accuracy(w, shape, theta, test);
   // Each lane its own entry, then three maxima: −(the smallest kept |θ_i|),
-  // the largest |∇f_i| outside the support and inside it. A NaN counts in
-  // none of them, and no −0 enters w.max.
+  // the largest |∇f_i| outside the support and inside it. A NaN enters none
+  // of them (the flags below account for it), and no −0 enters w.max.
   Params<W, double> low_kept, high_out, high_in, out;
   w.each([&](int l) IHT_LAMBDA {
     const double t = fabs(static_cast<double>(theta[l])), g = fabs(static_cast<double>(grad[l]));
@@ -81,6 +81,16 @@ IHT_HD FinalMetrics final_metrics(const W& w, const Shape& shape, const Params<W
   // The FMA named: GCC (with FMA) and nvcc fuse it so; a build without FMA would not.
   m.ht_margin = any_out ? ScalarLaneBits<double>::fma(-static_cast<double>(gamma), max_out, min_kept) : INFINITY;
   m.grad_support_inf = max_in;
+  // A NaN among the kept θ_i or the gradients outside leaves the margin
+  // undefined: NaN, so the run is not HT-stable (§3.8); a NaN gradient on
+  // the support makes grad_support_inf NaN. (A diverged run's θ and ∇f.)
+  w.each([&](int l) IHT_LAMBDA {
+    const bool kept = theta[l] != T(0), g_nan = grad[l] != grad[l];
+    low_kept[l] = (kept && theta[l] != theta[l]) || (!kept && l < n && g_nan) ? 1.0 : 0.0;
+    high_in[l] = kept && g_nan ? 1.0 : 0.0;
+  });
+  if (any_out && w.ballot(low_kept) != 0) m.ht_margin = NAN;
+  if (w.ballot(high_in) != 0) m.grad_support_inf = NAN;
   return m;
 }
 

@@ -147,10 +147,10 @@ IHT_HD void wide_run(const W& w, const WideShape& sh, const WarpProblem& p, cons
   w.each([&](int l) {  // the HT test of §3.8, lane by lane, then across lanes
     T min_kept = T(INFINITY), max_out = T(-1), max_in = T(0);
     for (int i = l; i < n; i += kWarpWidth) {
-      const T t = scr.theta[i] < T(0) ? -scr.theta[i] : scr.theta[i];  // a NaN compares false: ignored,
-      // as in iht_run and the reference; + 0 makes a −0 gradient +0, so w.max
-      // of zeros is +0 on every side (its butterfly and the CPU's loop may
-      // otherwise pick different zeros)
+      const T t = scr.theta[i] < T(0) ? -scr.theta[i] : scr.theta[i];  // a NaN compares false: it
+      // enters no maximum (the flags below account for it); + 0 makes a −0
+      // gradient +0, so w.max of zeros is +0 on every side (its butterfly
+      // and the CPU's loop may otherwise pick different zeros)
       const T g = (scr.grad[i] < T(0) ? -scr.grad[i] : scr.grad[i]) + T(0);
       if (scr.theta[i] != T(0)) {
         min_kept = t < min_kept ? t : min_kept;
@@ -167,6 +167,24 @@ IHT_HD void wide_run(const W& w, const WideShape& sh, const WarpProblem& p, cons
   // −1: nothing outside. The FMA named: GCC (with FMA) and nvcc fuse it so.
   m.ht_margin = max_out >= 0 ? ScalarLaneBits<double>::fma(-static_cast<double>(gamma), max_out, min_kept) : INFINITY;
   m.grad_support_inf = static_cast<double>(w.max(lanes_c));
+  // NaNs as iht_run's final_metrics: a kept θ_i or an outside gradient makes
+  // the margin NaN (not HT-stable), a gradient on the support grad_support_inf.
+  // (max_out is −1 also when every gradient outside is NaN: `outside` says
+  // whether there is an outside at all.)
+  w.each([&](int l) {
+    bool margin_nan = false, in_nan = false, outside = false;
+    for (int i = l; i < n; i += kWarpWidth) {
+      const bool kept = scr.theta[i] != T(0), g_nan = scr.grad[i] != scr.grad[i];
+      margin_nan = margin_nan || (kept ? scr.theta[i] != scr.theta[i] : g_nan);
+      in_nan = in_nan || (kept && g_nan);
+      outside = outside || !kept;
+    }
+    lanes_a[l] = margin_nan ? T(1) : T(0);
+    lanes_b[l] = in_nan ? T(1) : T(0);
+    lanes_c[l] = outside ? T(1) : T(0);
+  });
+  if (w.ballot(lanes_c) != 0 && w.ballot(lanes_a) != 0) m.ht_margin = NAN;
+  if (w.ballot(lanes_b) != 0) m.grad_support_inf = NAN;
   w.single([&] { write_result(out, lipschitz, gamma, train_loss, m, k, settled_at, stop); });
   w.each([&](int l) {
     for (int i = l; i < n; i += kWarpWidth) theta_out[i] = static_cast<double>(scr.theta[i]);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "ihtbatch/error.hpp"
 #include "ihtbatch/network.hpp"
 #include "ihtbatch/output.hpp"
 
@@ -97,6 +98,10 @@ SweepConfig comparison_plan(const Dataset& data, const ExperimentConfig& config,
   plan.threads = threads;
   std::vector<int> levels = levels_text.empty() ? default_sparsity_levels(n) : parse_sparsity_list(levels_text, n);
   if (levels_text.empty()) levels.push_back(n);
+  for (int s : levels)  // n is compare's dense level; sweep's message (which names --dense) would mislead here
+    if (s > n)
+      throw InputError("--sparsity " + std::to_string(s) + " is out of range: levels are 1.." + std::to_string(n) +
+                       " for " + std::to_string(n) + " parameters (" + std::to_string(n) + ": the dense baseline)");
   plan.dense = !levels.empty() && levels.back() == n;
   if (plan.dense) levels.pop_back();
   plan.sparsities = levels;

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <cmath>
+#include <limits>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -107,6 +108,8 @@ void write_summary_csv(std::ostream& out, const std::vector<LevelSummary>& level
   }
 }
 
+double printable(double v) { return std::isnan(v) ? std::numeric_limits<double>::quiet_NaN() : v; }
+
 void print_summary_table(std::ostream& out, const std::vector<LevelSummary>& levels, int parameters) {
   // Medians of kSummaryMetrics, in the order printed.
   out << "  level   runs  stop@tol  median: step size  steps  train loss  test loss  train acc  "
@@ -116,9 +119,9 @@ void print_summary_table(std::ostream& out, const std::vector<LevelSummary>& lev
     char line[256];
     std::snprintf(line, sizeof line,
                   "%7s %6ld %8.1f%% %17.4g %6.0f %11.4g %10.4g %9.1f%% %8.1f%% %10.3g %9.1f%%\n",
-                  name.c_str(), l.runs, 100 * l.frac_tol, l.metrics[0][2], l.metrics[1][2],
-                  l.metrics[2][2], l.metrics[3][2], 100 * l.metrics[4][2], 100 * l.metrics[5][2],
-                  l.metrics[6][2], 100 * l.frac_ht_stable);
+                  name.c_str(), l.runs, 100 * l.frac_tol, printable(l.metrics[0][2]), printable(l.metrics[1][2]),
+                  printable(l.metrics[2][2]), printable(l.metrics[3][2]), printable(100 * l.metrics[4][2]),
+                  printable(100 * l.metrics[5][2]), printable(l.metrics[6][2]), printable(100 * l.frac_ht_stable));
     out << line;
   }
 }

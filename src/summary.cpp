@@ -20,7 +20,8 @@ FiveNumbers five_numbers(std::vector<double> v) {
     const size_t lo = static_cast<size_t>(std::floor(pos));
     const size_t hi = std::min(lo + 1, v.size() - 1);
     const double frac = pos - lo;
-    return frac == 0 ? v[lo] : v[lo] + frac * (v[hi] - v[lo]);
+    // Between equal values, that value: inf − inf must not turn two infinite losses into NaN.
+    return frac == 0 || v[lo] == v[hi] ? v[lo] : v[lo] + frac * (v[hi] - v[lo]);
   };
   return {v.front(), quantile(0.25), quantile(0.5), quantile(0.75), v.back()};
 }

@@ -47,6 +47,22 @@ else
   echo "FAIL: run --sparsity 010 is not level 10"; fails=$((fails + 1))
 fi
 expect 2 "--sparsity: '0x3' is not an integer" -- run --sparsity 0x3 --run 0
+expect 2 "--seed requires --run" -- run --sparsity 3 --data-seed 1 --init-seed 2 --support-seed 3 --seed 7
+expect 2 "--sparsity 20 is out of range: levels are 1..15" -- compare --runs 1 --max-steps 0 --sparsity 3,15,20
+# --trace in the text output too: a line per step (step 0 is θ⁰), after the parameters.
+trace=$("$bin" run --sparsity 5 --run 0 --max-steps 7 --tol 0 --backend cpu --trace 2>/dev/null)
+if [[ "$trace" == *"trace (the reference"* && $(echo "$trace" | sed -n '/^trace/,$p' | grep -c '^ *[0-9]') -eq 8 ]]; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: run --trace prints no 8-line trace: $trace"; fails=$((fails + 1))
+fi
+# A diverged run (γ near the largest double): its NaNs print as nan, as in runs.csv, and it is not HT-stable.
+diverged=$("$bin" run --sparsity 5 --run 0 --step-size 1.7e308 --monte 5 --max-steps 50 --backend cpu 2>/dev/null)
+if [[ "$diverged" == *"HT-stable: no   margin nan"* && "$diverged" != *"-nan"* ]]; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: a diverged run: $diverged"; fails=$((fails + 1))
+fi
 # A run given by its three seeds has no run index to show.
 if "$bin" run --sparsity 3 --data-seed 1 --init-seed 2 --support-seed 3 --max-steps 5 --backend reference --json 2>/dev/null |
    grep -q '"run": null,'; then

@@ -23,6 +23,20 @@ TEST(Summary, FiveNumbersInterpolateLinearly) {
   EXPECT_TRUE(std::isnan(five_numbers({})[2]));
 }
 
+TEST(Summary, QuantilesOfInfiniteLossesAreInfinite) {
+  // Diverged runs' losses: between two infinities the quantile is that
+  // infinity (docs/SPEC.md §6 leaves out NaNs only), not inf − inf = NaN.
+  const double inf = INFINITY;
+  for (const FiveNumbers& f : {five_numbers({inf, inf}), five_numbers({inf, 1.43e305, inf, inf})}) {
+    EXPECT_EQ(f[2], inf);
+    EXPECT_EQ(f[3], inf);
+    EXPECT_EQ(f[4], inf);
+  }
+  EXPECT_EQ(five_numbers({inf, 1.43e305, inf, inf})[1], inf);  // between 1.43e305 and inf
+  EXPECT_EQ(five_numbers({-inf, -inf, 2})[1], -inf);
+  EXPECT_EQ(five_numbers({3, 3, 3, 7})[1], 3);
+}
+
 TEST(Summary, SparsityListsParse) {
   EXPECT_EQ(parse_sparsity_list("1-3"), (std::vector<int>{1, 2, 3}));
   EXPECT_EQ(parse_sparsity_list("7,3,5,3"), (std::vector<int>{3, 5, 7}));

@@ -113,6 +113,34 @@ TEST(Sweep, ARunInDetailOnTheCpuGivesItsRowAndTheReferencesSplitAndStart) {
   EXPECT_TRUE(detail.trace.train_loss.empty());
 }
 
+TEST(Sweep, ARunWhoseGradientIsNaNIsNotHtStable) {
+  // A step size near the largest double sends θ to ±inf at once: the run
+  // diverges, its gradient is NaN, and no backend may call it HT-stable.
+  ExperimentConfig config;
+  config.step_size = 1.7e308;
+  config.n_monte = 5;
+  config.max_steps = 50;
+  for (int hidden : {0, 2}) {
+    config.hidden = hidden;
+    const RunSpec spec = derive_run(0, hidden == 0 ? 0 : 2, hidden == 0 ? 5 : 3);
+    for (BackendKind kind : {BackendKind::kCpu, BackendKind::kReference}) {
+      auto backend = make_backend(kind, 1);
+      std::vector<RunResult> rows;
+      Progress progress;
+      backend->run(iris(), config, {spec}, rows, progress);
+      const RunResult& r = rows.at(0);
+      const std::string what = to_string(kind) + ", hidden " + std::to_string(hidden);
+      ASSERT_EQ(r.stop, StopReason::kDiverged) << what;
+      const std::vector<double> g = reference_gradient(iris(), config, spec.data_seed, r.theta);
+      ASSERT_TRUE(std::any_of(g.begin(), g.end(), [](double v) { return std::isnan(v); })) << what;
+      EXPECT_FALSE(r.ht_stable) << what;
+      EXPECT_TRUE(std::isnan(r.ht_margin)) << what << ": margin " << r.ht_margin;
+      if (std::all_of(g.begin(), g.end(), [](double v) { return std::isnan(v); }))
+        EXPECT_TRUE(std::isnan(r.grad_support_inf)) << what << ": " << r.grad_support_inf;
+    }
+  }
+}
+
 TEST(Sweep, EpsIsPairedWithTheDenseRun) {
   const auto results = run_sweep(small_sweep(2));
   for (const auto& r : results) {

@@ -12,6 +12,9 @@ namespace iht {
 
 /// Shortest text that reads back as the same double; "inf", "-inf", "nan".
 std::string format_double(double v);
+/// v for printing with printf or a stream: a NaN of either sign as the
+/// positive one, so it shows as "nan" (as in runs.csv), never "-nan".
+double printable(double v);
 
 /// θ stays in runs.csv up to this many parameters; above, theta.npy holds it
 /// (docs/SPEC.md §9).

@@ -15,6 +15,7 @@ namespace iht {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// A standardized split: x row-major (samples, features).
 struct Samples {
@@ -254,19 +255,24 @@ void final_metrics(const Problem& p, const std::vector<double>& theta,
   r.train_acc = accuracy(p, p.train, theta);
   r.test_loss = loss(p, p.test, theta);
   r.test_acc = accuracy(p, p.test, theta);
+  // A NaN in a minimum or maximum makes it NaN (a diverged run's θ and ∇f):
+  // the margin is then undefined and the run not HT-stable (§3.8).
+  // (std::min and std::max would drop a NaN; these keep it.)
+  const auto min_of = [](double a, double b) { return std::isnan(a) || std::isnan(b) ? kNaN : std::min(a, b); };
+  const auto max_of = [](double a, double b) { return std::isnan(a) || std::isnan(b) ? kNaN : std::max(a, b); };
   double min_kept = kInf, max_grad_out = 0.0, max_grad_in = 0.0;
   bool any_out = false;
   for (int i = 0; i < p.n; ++i) {
     if (theta[i] != 0.0) {
-      min_kept = std::min(min_kept, std::fabs(theta[i]));
-      max_grad_in = std::max(max_grad_in, std::fabs(grad[i]));
+      min_kept = min_of(min_kept, std::fabs(theta[i]));
+      max_grad_in = max_of(max_grad_in, std::fabs(grad[i]));
     } else {
       any_out = true;
-      max_grad_out = std::max(max_grad_out, std::fabs(grad[i]));
+      max_grad_out = max_of(max_grad_out, std::fabs(grad[i]));
     }
   }
   r.ht_margin = any_out ? min_kept - r.step_size * max_grad_out : kInf;
-  r.ht_stable = r.ht_margin >= 0;
+  r.ht_stable = r.ht_margin >= 0;  // false for NaN
   r.grad_support_inf = max_grad_in;
 }
 

@@ -92,12 +92,12 @@ void print_text(const RunResult& r, const RunDetail& d, const Network& net, cons
   print_list("  train: ", d.train_indices);
   print_list("  test:  ", d.test_indices);
   std::cout << std::setprecision(10);
-  std::cout << "L-hat = " << r.lipschitz << "   step size = " << r.step_size << "\n";
+  std::cout << "L-hat = " << printable(r.lipschitz) << "   step size = " << printable(r.step_size) << "\n";
   std::cout << "stopped by " << to_string(r.stop) << " after " << r.steps << " steps\n";
-  std::cout << "train loss " << r.train_loss << "   train acc " << r.train_acc << "\n";
-  std::cout << "test loss  " << r.test_loss << "   test acc  " << r.test_acc << "\n";
-  std::cout << "HT-stable: " << (r.ht_stable ? "yes" : "no") << "   margin " << r.ht_margin
-            << "   max |grad| on support " << r.grad_support_inf << "\n\n";
+  std::cout << "train loss " << printable(r.train_loss) << "   train acc " << printable(r.train_acc) << "\n";
+  std::cout << "test loss  " << printable(r.test_loss) << "   test acc  " << printable(r.test_acc) << "\n";
+  std::cout << "HT-stable: " << (r.ht_stable ? "yes" : "no") << "   margin " << printable(r.ht_margin)
+            << "   max |grad| on support " << printable(r.grad_support_inf) << "\n\n";
   const auto names = net.parameter_names();
   size_t longest = 5;
   for (const auto& name : names) longest = std::max(longest, name.size());
@@ -105,8 +105,15 @@ void print_text(const RunResult& r, const RunDetail& d, const Network& net, cons
   std::cout << std::setw(width) << "param" << std::setw(18) << "theta0" << std::setw(18) << "theta*"
             << std::setw(18) << "grad f(theta*)" << "\n";
   for (size_t i = 0; i < names.size(); ++i)
-    std::cout << std::setw(width) << names[i] << std::setw(18) << d.theta0[i] << std::setw(18) << r.theta[i]
-              << std::setw(18) << d.grad[i] << "\n";
+    std::cout << std::setw(width) << names[i] << std::setw(18) << printable(d.theta0[i]) << std::setw(18)
+              << printable(r.theta[i]) << std::setw(18) << printable(d.grad[i]) << "\n";
+  if (d.trace.train_loss.empty()) return;
+  std::cout << "\ntrace (the reference, float64; step 0 is theta0)\n"
+            << std::setw(8) << "step" << std::setw(18) << "train loss" << std::setw(18) << "test loss" << std::setw(9)
+            << "support" << "\n";
+  for (size_t k = 0; k < d.trace.train_loss.size(); ++k)
+    std::cout << std::setw(8) << k << std::setw(18) << printable(d.trace.train_loss[k]) << std::setw(18)
+              << printable(d.trace.test_loss[k]) << std::setw(9) << d.trace.support_size[k] << "\n";
 }
 
 int run_one(RunFlags f, ExperimentFlags& flags, bool seeds_given) {
@@ -151,8 +158,10 @@ Command add_run_command(CLI::App& app) {
   d->needs(i, s);
   i->needs(d, s);
   s->needs(d, i);
-  add_integer(*sub, "--run", f->run, 0L, kMaxRunsPerLevel - 1, "Instead of seeds: run index R of a sweep with --seed");
-  add_integer(*sub, "--seed", f->master_seed, uint64_t{0}, kMaxSeed, "Master seed of the sweep (with --run)");
+  auto* run = add_integer(*sub, "--run", f->run, 0L, kMaxRunsPerLevel - 1,
+                          "Instead of seeds: run index R of a sweep with --seed");
+  add_integer(*sub, "--seed", f->master_seed, uint64_t{0}, kMaxSeed, "Master seed of the sweep (with --run)")
+      ->needs(run);  // beside the three seeds it would be ignored
   sub->add_option("--backend", f->backend, "auto | gpu | cpu | reference")->capture_default_str();
   sub->add_flag("--json", f->json, "Print JSON (keys as runs.csv, plus the arrays)");
   sub->add_flag("--trace", f->trace, "Add the train/test loss and support size at every step");

@@ -136,7 +136,9 @@ Command add_sweep_command(CLI::App& app) {
   auto backend = std::make_shared<std::string>("auto");
   auto shard = std::make_shared<std::string>();
   auto shard_count = std::make_shared<int>(0);
-  sub->add_option("--sparsity", *sparsity, "Sparsity levels, e.g. 1-14 or 3,5,7 (default: 1..n-1)");
+  sub->add_option("--sparsity", *sparsity,
+                  "Sparsity levels, e.g. 1-14, 3,5,7 or 10%,20% (default: 1..n-1 for n <= 32, "
+                  "else 1,2,5,10,20,30,50,70,90% of n)");
   add_integer(*sub, "--runs", config->runs, 1L, kMaxRunsPerLevel, "Runs per level");
   sub->add_flag("--dense,!--no-dense", config->dense,
                 "Also run the dense baseline (s = n), paired by run index (default: on)");
