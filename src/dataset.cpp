@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -48,9 +49,15 @@ double parse_number(const std::string& path, long line, const std::string& colum
   char* end = nullptr;
   const double v = std::strtod(t.c_str(), &end);
   if (end != t.c_str() + t.size()) fail(path, line, "column '" + column + "': '" + t + "' is not a number");
-  // Too large is infinite; too small (ERANGE too) is the subnormal or zero
-  // nearest the text, as any reader rounds it: a finite number, kept.
+  // Too large is infinite. Too small (strtod's ERANGE) is zero or subnormal:
+  // zero is kept (the nearest double, as any reader rounds it); a nonzero
+  // subnormal is refused by name, since the standardization (docs/SPEC.md
+  // §3.2) cannot scale a column whose training values are all that small.
   if (!std::isfinite(v)) fail(path, line, "column '" + column + "': '" + t + "' is not a finite number");
+  if (v != 0 && std::fabs(v) < std::numeric_limits<double>::min())
+    fail(path, line, "column '" + column + "': '" + t + "' is subnormal (nonzero, below " +
+                         "2.2250738585072014e-308 in magnitude), which standardization cannot scale: "
+                         "rescale the column, or write 0");
   return v;
 }
 

@@ -83,13 +83,15 @@ TEST(Dataset, AUtf8ByteOrderMarkIsNotPartOfTheHeader) {
   expect_error("bom_nohdr.csv", "\xEF\xBB\xBF" "1,2,0\n3,4,1\n5,6,1\n", {":1:", "the first row is all numbers"});
 }
 
-TEST(Dataset, SubnormalAndUnderflowingValuesAreFiniteNumbers) {
-  const Dataset d = load_csv(write_temp("tiny_values.csv", "a,b,y\n2.225073858507201e-308,1e-310,0\n1e-400,-4.9e-324,1\n"));
+TEST(Dataset, TinyValuesAreZeroOrNormalOrRefusedAsSubnormal) {
+  const Dataset d = load_csv(write_temp("tiny_values.csv", "a,b,y\n2.2250738585072014e-308,1,0\n1e-400,2,1\n"));
   ASSERT_EQ(d.x.size(), 4u);
-  EXPECT_EQ(d.x[0], 2.225073858507201e-308);  // the largest subnormal
-  EXPECT_EQ(d.x[1], 1e-310);
-  EXPECT_EQ(d.x[2], 0.0);  // below the smallest subnormal: rounds to zero, as strtod rounds it
-  EXPECT_EQ(d.x[3], -4.9e-324);
+  EXPECT_EQ(d.x[0], 2.2250738585072014e-308);  // the smallest normal double
+  EXPECT_EQ(d.x[2], 0.0);  // below every subnormal: zero, as strtod rounds it
+  // A nonzero subnormal is named as such (not as "not finite"): a column of
+  // them would standardize to inf and NaN.
+  expect_error("subnormal.csv", "a,b,y\n1,2,0\n1,1e-310,1\n", {":3:", "'1e-310' is subnormal"});
+  expect_error("subnormal_max.csv", "a,b,y\n1,2,0\n2.225073858507201e-308,2,1\n", {":3:", "is subnormal"});
   expect_error("overflow.csv", "a,b,y\n1,2,0\n1e400,2,1\n", {":3:", "not a finite number"});
 }
 
