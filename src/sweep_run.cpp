@@ -4,10 +4,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -84,6 +87,17 @@ std::unique_ptr<JournalWriter> open_journal(const SweepConfig& config, const std
   if (ec || bytes == 0) throw std::runtime_error(e.what());
   throw std::runtime_error(std::string(e.what()) + "\nihtbatch: the runs finished so far are kept in " +
                            journal.string() + ": make room, then run the same command with --resume");
+}
+
+/// The message of a stored exception.
+std::string message_of(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an unknown error";
+  }
 }
 
 /// Journals a batch's runs as the backend finishes them (Progress's
@@ -184,7 +198,14 @@ void compute(const SweepConfig& config, const Dataset& data, Backend& backend, c
         outcome.failure = std::current_exception();  // keep what was computed, then report
       }
       progress.on_run_finished = nullptr;
-      journaled = pump.finish();  // rethrows a failure to write the journal
+      try {
+        journaled = pump.finish();  // rethrows a failure to write the journal
+      } catch (const std::exception& e) {
+        if (!outcome.failure) throw;
+        // Both failed: the backend's error came first and must not be lost.
+        throw std::runtime_error(std::string(e.what()) + "\nihtbatch: before that, the backend failed: " +
+                                 message_of(outcome.failure));
+      }
     }
     for (size_t k = 0; k < results.size(); ++k)
       if (results[k].steps >= 0) {

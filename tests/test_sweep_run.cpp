@@ -1,9 +1,11 @@
 // The library's sweep (run_sweep): the files it writes, and the policy that
 // keeps what was computed when a backend fails part way.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -92,7 +94,67 @@ class WatchingBackend final : public Backend {
   std::string journal_;
 };
 
+/// Computes run 0 and sees it journaled, then caps the size of files
+/// (RLIMIT_FSIZE) there, so that journaling run 1 fails, as on a full disk;
+/// once the sweep has seen that failure, lifts the cap and fails itself.
+class FailingAfterTheJournalBackend final : public Backend {
+ public:
+  explicit FailingAfterTheJournalBackend(std::string journal) : journal_(std::move(journal)) {}
+  BackendKind kind() const override { return BackendKind::kReference; }
+  std::string device() const override { return "a backend that fails after the journal"; }
+  void run(const Dataset& data, const ExperimentConfig& config, const std::vector<RunSpec>& specs,
+           std::vector<RunResult>& results, Progress& progress) override {
+    results.assign(specs.size(), RunResult{});
+    results[0] = reference_run(data, config, specs[0]);
+    progress.finished(0);
+    if (!wait_for([&] { return !read_journal(journal_).runs.empty(); })) throw std::logic_error("run 0 not journaled");
+    rlimit old{};
+    getrlimit(RLIMIT_FSIZE, &old);
+    rlimit cap = old;
+    cap.rlim_cur = std::filesystem::file_size(journal_);
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);  // a failed write, not a killed process
+    setrlimit(RLIMIT_FSIZE, &cap);
+    results[1] = reference_run(data, config, specs[1]);
+    progress.finished(1);
+    saw_cancel = wait_for([&] { return progress.cancel.load(); });
+    setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, old_handler);
+    throw std::runtime_error("device lost");
+  }
+  bool saw_cancel = false;
+
+ private:
+  template <class F>
+  static bool wait_for(F done) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < until) {
+      if (done()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+  std::string journal_;
+};
+
 }  // namespace
+
+TEST(RunSweep, AJournalThatFailsAfterTheBackendKeepsBothErrors) {
+  const SweepConfig c = tiny_sweep("both_fail");
+  const std::string journal = c.out + "/" + kJournalName;
+  FailingAfterTheJournalBackend backend(journal);
+  Progress progress;
+  try {
+    run_sweep(c, iris(), backend, progress);
+    FAIL() << "the sweep did not fail";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(journal + ": cannot"), std::string::npos) << what;
+    EXPECT_NE(what.find("the backend failed: device lost"), std::string::npos) << what;
+    EXPECT_NE(what.find("kept in " + journal), std::string::npos) << what;
+  }
+  EXPECT_TRUE(backend.saw_cancel) << "the journal's failure did not cancel the batch";
+  EXPECT_EQ(read_journal(journal).runs.size(), 1u);  // run 0, kept for --resume
+}
 
 TEST(RunSweep, JournalsARunWhileItsBatchGoesOn) {
   // A batch can run for minutes (512 digits runs, or the reference): a kill

@@ -14,7 +14,8 @@ from ._sweep import read_csv
 @dataclass
 class Run:
     """One run: ``row`` (its runs.csv values as a pandas Series; ``eps``
-    needs the paired dense run of a sweep, so it is NaN here), θ⁰, θ* and
+    needs the paired dense run of a sweep, so it is NaN here; ``run`` is None
+    for a run given by its three seeds), θ⁰, θ* and
     ∇f(θ*) as ndarrays in ``param_names`` order, the split's rows, and
     ``trace``: train and test loss and support size at every step (a DataFrame
     indexed by step, from the float64 reference), or None."""
@@ -72,6 +73,8 @@ def run(data: DataArg = "iris", sparsity: int = 7, *, run: Optional[int] = None,
     d = job.values()
     row = read_csv(io.StringIO(d["row"])).iloc[0]
     row["eps"] = float("nan")
+    if run is None:
+        row["run"] = None  # given by its three seeds: no run index (the CLI's "run": null)
     frame = None
     if trace:
         import pandas as pd

@@ -102,6 +102,7 @@ def test_run_is_the_sweeps_row():
                         support_seed=int(row.support_seed), max_steps=SMALL["max_steps"], backend="cpu", trace=False)
     np.testing.assert_array_equal(same.theta, r.theta)
     assert same.trace is None
+    assert r.row["run"] == 4 and same.row["run"] is None  # no index for a run given by its seeds
 
 
 def test_compare_agrees_and_reports():
