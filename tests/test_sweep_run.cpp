@@ -63,6 +63,17 @@ class FailingBackend final : public Backend {
   size_t finish_;
 };
 
+/// Whether done() comes true within a generous 30 s, polled every 20 ms.
+template <class F>
+bool wait_for(F done) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 /// Computes run 0 with the reference and reports it, then, before going on,
 /// waits (a generous 30 s at most) for the sweep's journal to hold it.
 class WatchingBackend final : public Backend {
@@ -76,21 +87,15 @@ class WatchingBackend final : public Backend {
     for (size_t i = 0; i < specs.size(); ++i) {
       results[i] = reference_run(data, config, specs[i]);
       progress.finished(i);
-      if (i == 0) saw_run_0 = journal_holds_run_0();
+      if (i == 0) saw_run_0 = wait_for([&] {
+        const JournalContents j = read_journal(journal_);
+        return !j.runs.empty() && j.runs[0].first == 0;
+      });
     }
   }
   bool saw_run_0 = false;
 
  private:
-  bool journal_holds_run_0() const {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < until) {
-      const JournalContents j = read_journal(journal_);
-      if (!j.runs.empty() && j.runs[0].first == 0) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
-  }
   std::string journal_;
 };
 
@@ -124,15 +129,6 @@ class FailingAfterTheJournalBackend final : public Backend {
   bool saw_cancel = false;
 
  private:
-  template <class F>
-  static bool wait_for(F done) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < until) {
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
-  }
   std::string journal_;
 };
 
