@@ -14,6 +14,10 @@
 #                                       .gpu-deps. Stops at once, saying so (exit 3),
 #                                       where there is no GPU.
 #
+# IHTBATCH_GPU_BUILD=prepared skips the build there and runs the prepared
+# binaries (the build of the three CPU paths and the GPU kernels can take most
+# of the budget); they must be prepared from the commit being checked.
+#
 # Logs go to $IHTBATCH_GPU_LOG_DIR (default gpu-check-logs/); where $OUT is set
 # (the device tool), summary.txt, steps.log (every step's output, one after the
 # other) and logs.tar.gz are copied there. The device mode ends within
@@ -122,8 +126,14 @@ finish() {
 build_or_fall_back() {
   local bin=$1 generator=""  # the device image may have ninja and no make
   command -v make >/dev/null || { command -v ninja >/dev/null && generator="-G Ninja"; }
-  step build 240 "cmake --preset hopper $generator -DCMAKE_PREFIX_PATH='$deps/usr' && cmake --build --preset hopper -j \$(nproc)"
-  local built=$last_rc path
+  local built path
+  if [ "${IHTBATCH_GPU_BUILD:-}" = prepared ]; then
+    note "skipped  build (IHTBATCH_GPU_BUILD=prepared: the binaries prepared beforehand)"
+    built=125
+  else
+    step build 240 "cmake --preset hopper $generator -DCMAKE_PREFIX_PATH='$deps/usr' && cmake --build --preset hopper -j \$(nproc)"
+    built=$last_rc
+  fi
   for path in ihtbatch tests/ihtbatch_tests tests/ihtbatch_gpu_tests bench/ihtbatch_bench; do
     if ((built != 0)) || [ ! -x "$bin/$path" ]; then
       mkdir -p "$(dirname "$bin/$path")"
@@ -138,6 +148,12 @@ build_or_fall_back() {
 }
 
 device() {
+  # The toolkit's tools (compute-sanitizer, ncu, cuobjdump) where PATH lacks them.
+  local d
+  for d in "${CUDA_HOME:-/usr/local/cuda}/bin" /opt/nvidia/nsight-compute/*; do
+    [ -d "$d" ] && PATH=$PATH:$d
+  done
+  export PATH
   mkdir -p "$logs" "$scratch"
   : > "$logs/summary.txt"
   : > "$logs/steps.log"
@@ -167,6 +183,10 @@ device() {
   step compare_cpu_f64 40 "'$ib' compare --backend gpu --against cpu --runs 200"
   step compare_ref_f64 90 "'$ib' compare --backend gpu --against reference --runs 100"
   step sweeps_f32 45 "'$ib' sweep --backend gpu --precision float32 --out '$out/gpu32' && '$ib' sweep --backend cpu --precision float32 --out '$out/cpu32' && cmp '$out/gpu32/runs.csv' '$out/cpu32/runs.csv' && echo 'runs.csv: gpu and cpu byte-identical (float32)'"
+  # The cpu engine's bits on this machine's CPU (path in --version) against the SHA-256
+  # recorded in bench/README.md from other CPUs: the same bits across vendors and widths.
+  needs "$out/cpu64/runs.csv" "$out/cpu32/runs.csv" &&
+    step cpu_bits 5 "'$ib' --version; grep -m1 'model name' /proc/cpuinfo; grep -o -m1 'avx512[a-z]*' /proc/cpuinfo | head -1; cd '$out' && sha256sum cpu64/runs.csv cpu64/summary.csv cpu32/runs.csv cpu32/summary.csv"
   step compare_cpu_f32 40 "'$ib' compare --backend gpu --against cpu --runs 200 --precision float32"
 
   # 2. Memory and synchronisation checkers on tiny sweeps (not supported under gVisor).
@@ -206,6 +226,8 @@ device() {
   step torch_peer 90 "python3 bench/peers/batched.py --device cuda --runs 65536 --steps 2000 --dtype float64 && python3 bench/peers/batched.py --device cuda --runs 65536 --steps 2000 --dtype float32"
   step compare_ref_f32 90 "'$ib' compare --backend gpu --against reference --runs 100 --precision float32"
   step ncu 120 "ncu --clock-control none --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats --section InstructionStats '$ib' sweep --backend gpu --runs 20 --max-steps 200 --out '$out/ncu_sweep'"
+  # Last, where time is left: the cpu engine on 2 threads of this CPU (#17's figure is for 2 cores).
+  step cpu_two_threads 40 "'$ib' sweep --backend cpu --threads 2 --out '$out/cpu64_t2' > /dev/null && grep wall_time_s '$out/cpu64_t2/meta.json' && cmp '$out/cpu64/runs.csv' '$out/cpu64_t2/runs.csv' && echo 'runs.csv: 2 threads byte-identical'"
   finish
 }
 
