@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The GPU kernels' resources as ptxas reported them in this build (the
 # report cmake/ptxas_report.sh keeps): a table, and a failure when a hot
-# kernel (the IRIS fixed shape, both precisions) spills at all, or keeps more
-# than 128 bytes in local memory: the 32 ints of the support's random
-# permutation, drawn once per run. (Before θ, ∇f and the step became one
-# register per lane, the float64 kernel spilled 236–276 bytes and kept
-# 1,360–1,392 bytes of stack.) Both IRIS kernels must be there for every
-# architecture. The occupancy trial's kernel (hopper preset), capped at fewer
-# registers, spills by design: listed as iris-trial, without a budget.
+# kernel (the IRIS fixed shape, both precisions) passes its budget. They are
+# built for 12 (float64) and 16 (float32) warps per SM, 168 and 128 registers,
+# and spill a little by design (sm_90, nvcc 13.0: 288 and 208 B of spill
+# stores, 400 and 336 B of stack, of which 128 B are the 32 ints of the
+# support's random permutation): the budget is 384 B of spill stores and
+# 512 B of stack each, so an array that falls out of registers fails it
+# (before θ, ∇f and the step became one register per lane, the float64
+# kernel kept 1,360–1,392 B of stack). Both IRIS kernels must be there for every architecture. The
+# occupancy trial's kernels (hopper preset), capped at fewer registers, are
+# listed as iris-trial, without a budget.
 # Skipped (77) in a build without CUDA.
 set -u
 report=$1 cuda=${2:-OFF}
@@ -18,7 +21,7 @@ fi
 awk '
   /Compiling entry function/ {
     name = ""
-    if ($0 ~ /persistent_kernel|occupancy_trial_kernel/) {
+    if ($0 ~ /persistent_kernel|capped_kernel|occupancy_trial_kernel/) {
       prec = ($0 ~ /_kernelId/) ? "float64" : "float32"
       shape = ($0 ~ /FixedShape/) ? "iris-fixed" : (($0 ~ /WideShape/) ? "wide" : "dynamic")
       if ($0 ~ /occupancy_trial_kernel/) shape = "iris-trial"  # no budget: it spills by design
@@ -29,8 +32,11 @@ awk '
   /ptxas info +: Used/ && name != "" {
     regs = $5
     printf "%-26s %4s registers %5s B stack %4s B spill stores %4s B spill loads\n", name, regs, stack, stores, loads
-    if (name ~ /iris-fixed/ && stores + 0 > 0) { printf "  over budget: %s B of spill stores, budget 0\n", stores; bad = 1 }
-    if (name ~ /iris-fixed/ && stack + 0 > 128) { printf "  over budget: %s B of stack, budget 128\n", stack; bad = 1 }
+    # The launch bounds hold the registers to 12 (float64) and 16 (float32) warps per SM.
+    cap = (name ~ /float64/) ? 168 : 128
+    if (name ~ /iris-fixed/ && regs + 0 > cap) { printf "  over budget: %s registers, at most %s\n", regs, cap; bad = 1 }
+    if (name ~ /iris-fixed/ && stores + 0 > 384) { printf "  over budget: %s B of spill stores, budget 384\n", stores; bad = 1 }
+    if (name ~ /iris-fixed/ && stack + 0 > 512) { printf "  over budget: %s B of stack, budget 512\n", stack; bad = 1 }
     split(name, part, " "); arch[part[1]] = 1; if (name ~ /iris-fixed/) fixed[part[1] " " part[2]] = 1
     kernels++
     name = ""

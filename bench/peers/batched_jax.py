@@ -264,7 +264,7 @@ def main():
     print("repeats (run-steps/s):", " ".join(f"{r:.0f}" for r in rates),
           f"threads={a.threads} grad={a.grad} ht={a.ht} loop={a.loop} sparsity={a.sparsity} inputs={src}"
           f" compile+first={compile_s:.2f}s jax={jax.__version__} device={jax.devices()[0]}")
-    print(f"RESULT system=jax-batched dtype={a.dtype} device=cpu run_steps_per_s={med:.6g} spread={spread:.4f} "
+    print(f"RESULT system=jax-batched dtype={a.dtype} device={jax.devices()[0].platform} run_steps_per_s={med:.6g} spread={spread:.4f} "
           f"runs={a.runs} steps={a.steps}")
 
 

@@ -63,18 +63,48 @@ __device__ __forceinline__ void persistent_warp(const Kernel& kernel, const warp
   }
 }
 
+/// Blocks of kThreadsPerBlock an IRIS kernel is built to keep resident per
+/// SM: its launch bounds' second argument, which caps the registers at
+/// 65,536 / (N · 128). Uncapped, ptxas gives them about 250 (float64) and 220
+/// (float32) registers, 8 warps per SM, which wait on latencies; on an H200
+/// (bench/README.md, 2026-12-04), 12 warps in float64 (168 registers, a few
+/// hundred bytes spilled) ran the default sweep 13 % faster and 16 in float32
+/// (128 registers) 25 % faster, with the same bits; 20 warps were slower in
+/// both. 0: no cap (the other kernels: ptxas's own choice, 168 registers for
+/// the wide one, beat a minimum of 1 block, which let it take 255).
+template <class T, class Kernel>
+struct BlocksPerSm : std::integral_constant<int, 0> {};
+template <class T, class M, class U, int D, int C>
+struct BlocksPerSm<T, warp::KernelVariant<M, U, warp::FixedShape<D, C>>>
+    : std::integral_constant<int, std::is_same_v<T, double> ? 3 : 4> {};
+
 template <class T, class Kernel>
 __global__ void __launch_bounds__(kThreadsPerBlock)
     iht_persistent_kernel(Kernel kernel, warp::WarpProblem p, LaunchArgs args) {
   persistent_warp<T>(kernel, p, args);
 }
 
+template <class T, class Kernel>
+__global__ void __launch_bounds__(kThreadsPerBlock, BlocksPerSm<T, Kernel>::value)
+    iht_capped_kernel(Kernel kernel, warp::WarpProblem p, LaunchArgs args) {
+  persistent_warp<T>(kernel, p, args);
+}
+
+/// The kernel a shape and precision launch (only the one is compiled).
+template <class T, class Kernel>
+auto kernel_function() {
+  if constexpr (BlocksPerSm<T, Kernel>::value > 0)
+    return iht_capped_kernel<T, Kernel>;
+  else
+    return iht_persistent_kernel<T, Kernel>;
+}
+
 // The occupancy trial (a build option, IHTBATCH_GPU_OCCUPANCY_TRIAL=N; the
-// hopper preset sets 3): the float64 IRIS kernel also compiled for N blocks
-// of 4 warps per SM (65,536 / (N·128) registers per thread: 168 for N = 3,
-// 12 warps per SM instead of the 8 that 255 registers leave), at the cost of
-// spills. IHTBATCH_GPU_OCCUPANCY_TRIAL=1 in the environment launches it, so
-// one device session times both (bench/gpu_check.sh); the bits are the same.
+// hopper preset sets 2): the IRIS kernels (both precisions) also compiled for
+// N blocks of 4 warps per SM (65,536 / (N·128) registers per thread: 255 for
+// N = 2, 8 warps per SM, as before BlocksPerSm), in place of BlocksPerSm's.
+// IHTBATCH_GPU_OCCUPANCY_TRIAL=1 in the environment launches them, so one
+// device session times both (bench/gpu_check.sh); the bits are the same.
 #ifndef IHTBATCH_GPU_OCCUPANCY_TRIAL
 #define IHTBATCH_GPU_OCCUPANCY_TRIAL 0
 #endif
@@ -89,11 +119,11 @@ __global__ void __launch_bounds__(kThreadsPerBlock, IHTBATCH_GPU_OCCUPANCY_TRIAL
 }
 #endif
 
-/// The kernels the trial covers: float64 on a fixed (IRIS) shape.
+/// The kernels the trial covers: a fixed (IRIS) shape, both precisions.
 template <class T, class Kernel>
 struct HasTrial : std::false_type {};
-template <class M, class U, int D, int C>
-struct HasTrial<double, warp::KernelVariant<M, U, warp::FixedShape<D, C>>> : std::bool_constant<(kTrialBlocksPerSm > 0)> {};
+template <class T, class M, class U, int D, int C>
+struct HasTrial<T, warp::KernelVariant<M, U, warp::FixedShape<D, C>>> : std::bool_constant<(kTrialBlocksPerSm > 0)> {};
 
 /// Whether the environment asks for the occupancy trial; refused where this build has none.
 bool occupancy_trial_requested() {
@@ -196,7 +226,7 @@ class GpuWarpBackend final : public Backend {
   std::string device() const override {
     return std::string(props_.name) + " (sm_" + std::to_string(props_.major) + std::to_string(props_.minor) + ", " +
            std::to_string(props_.multiProcessorCount) + " SMs)" +
-           (trial_ ? ", occupancy trial: float64 IRIS kernel for " + std::to_string(kTrialBlocksPerSm) +
+           (trial_ ? ", occupancy trial: IRIS kernels for " + std::to_string(kTrialBlocksPerSm) +
                          " blocks per SM"
                    : "");
   }
@@ -236,7 +266,7 @@ class GpuWarpBackend final : public Backend {
     DeviceBatch batch(p, host_specs);
     p.x = batch.x.data();
     p.y = batch.y.data();
-    auto function = iht_persistent_kernel<T, Kernel>;
+    auto function = kernel_function<T, Kernel>();
 #if IHTBATCH_GPU_OCCUPANCY_TRIAL > 0
     if constexpr (HasTrial<T, Kernel>::value)
       if (trial_) function = iht_occupancy_trial_kernel<T, Kernel>;
