@@ -156,6 +156,7 @@ device() {
   export PATH
   mkdir -p "$logs" "$scratch"
   : > "$logs/summary.txt"
+  touch "$logs/started"
   : > "$logs/steps.log"
   note "gpu_check $(date -u +%Y-%m-%dT%H:%M:%SZ) commit $(git rev-parse --short HEAD 2>/dev/null || cat "$deps/commit" 2>/dev/null)"
   if ! command -v nvidia-smi >/dev/null || ! nvidia-smi -L > "$logs/nvidia-smi.log" 2>&1; then
@@ -169,7 +170,9 @@ device() {
   local bin=$root/build-sm90 out=$scratch
   build_or_fall_back "$bin"
   local ib=$bin/ihtbatch
-  [ -s "$bin/ptxas_report.txt" ] && bash tests/gpu_resource_budget.sh "$bin/ptxas_report.txt" 1 > "$logs/ptxas.txt" 2>&1
+  # The report of a build made here (not of prepared binaries, nor a stale one).
+  [ "${IHTBATCH_GPU_BUILD:-}" != prepared ] && [ "$bin/ptxas_report.txt" -nt "$logs/started" ] &&
+    bash tests/gpu_resource_budget.sh "$bin/ptxas_report.txt" 1 > "$logs/ptxas.txt" 2>&1
 
   # 1. Correctness first: the GPU tests (a skip is a failure here), the byte
   #    diff of a whole sweep against the CPU engine, the backends compared.
@@ -207,7 +210,7 @@ device() {
     step bench 90 "'$bin/bench/ihtbatch_bench' --backend gpu --runs 65536 --steps 2000 --repeats 3"
   # The occupancy trial (hopper preset): the IRIS kernels at 8 warps per SM as before, against
   # the default kernels' 12 (float64) and 16 (float32); the same bits, and each sweep's time.
-  needs "$out/gpu64/runs.csv" &&
+  needs "$out/gpu64/runs.csv" "$out/gpu32/runs.csv" &&
     step occupancy_trial 30 "IHTBATCH_GPU_OCCUPANCY_TRIAL=1 '$ib' sweep --backend gpu --out '$out/gpu64_trial' && grep -E 'wall_time|device' '$out/gpu64_trial/meta.json' && cmp '$out/gpu64/runs.csv' '$out/gpu64_trial/runs.csv' && echo 'runs.csv: trial kernel byte-identical' && '$ib' sweep --backend gpu --out '$out/gpu64_again' > /dev/null && grep wall_time '$out/gpu64_again/meta.json' && IHTBATCH_GPU_OCCUPANCY_TRIAL=1 '$ib' sweep --backend gpu --precision float32 --out '$out/gpu32_trial' > /dev/null && grep wall_time '$out/gpu32_trial/meta.json' && cmp '$out/gpu32/runs.csv' '$out/gpu32_trial/runs.csv' && echo 'runs.csv: float32 trial kernel byte-identical'"
   needs "$bin/bench/ihtbatch_bench" &&
     step bench_trial 60 "IHTBATCH_GPU_OCCUPANCY_TRIAL=1 '$bin/bench/ihtbatch_bench' --backend gpu --runs 65536 --steps 2000 --repeats 3"
@@ -226,10 +229,11 @@ device() {
   step torch_peer 90 "python3 bench/peers/batched.py --device cuda --runs 65536 --steps 2000 --dtype float64 && python3 bench/peers/batched.py --device cuda --runs 65536 --steps 2000 --dtype float32"
   step compare_ref_f32 90 "'$ib' compare --backend gpu --against reference --runs 100 --precision float32"
   # One float64 IRIS launch that fills the device (the bench's warm-up), with the stall reasons.
-  needs "$bin/bench/ihtbatch_bench" &&
+  command -v ncu > /dev/null || note "skipped  ncu (not installed here)"
+  command -v ncu > /dev/null && needs "$bin/bench/ihtbatch_bench" &&
     step ncu 60 "ncu --clock-control none --launch-count 1 -k regex:iht_ --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats --section InstructionStats --print-details all '$bin/bench/ihtbatch_bench' --backend gpu --precision float64 --runs 65536 --steps 200 --repeats 1"
   # Last, where time is left: the cpu engine on 2 threads of this CPU (#17's figure is for 2 cores).
-  step cpu_two_threads 40 "'$ib' sweep --backend cpu --threads 2 --out '$out/cpu64_t2' > /dev/null && grep wall_time_s '$out/cpu64_t2/meta.json' && cmp '$out/cpu64/runs.csv' '$out/cpu64_t2/runs.csv' && echo 'runs.csv: 2 threads byte-identical'"
+  needs "$out/cpu64/runs.csv" && step cpu_two_threads 40 "'$ib' sweep --backend cpu --threads 2 --out '$out/cpu64_t2' > /dev/null && grep wall_time_s '$out/cpu64_t2/meta.json' && cmp '$out/cpu64/runs.csv' '$out/cpu64_t2/runs.csv' && echo 'runs.csv: 2 threads byte-identical'"
   finish
 }
 

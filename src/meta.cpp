@@ -7,6 +7,7 @@
 #include "ihtbatch/journal.hpp"
 #include "ihtbatch/network.hpp"
 #include "ihtbatch/version.hpp"
+#include "parallel.hpp"
 
 namespace iht {
 
@@ -23,7 +24,7 @@ std::string meta_json(const SweepConfig& c, const Dataset& data, const SweepReco
   j["device"] = rec.device;
   if (!rec.simd.empty()) j["simd"] = rec.simd;  // the path taken (IHTBATCH_SIMD, docs/SPEC.md §7)
   j["precision"] = to_string(c.experiment.precision);
-  j["threads"] = c.threads;
+  j["threads"] = resolve_threads(c.threads);  // the count the CPU backends use (0: every core)
   const Network net = network_of(data, c.experiment);
   j["data"] = {{"path", data.path},          {"samples", data.samples},
                {"features", data.features},  {"classes", data.classes},

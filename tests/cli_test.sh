@@ -97,6 +97,13 @@ if [[ ! $(json_int "$tmp/settle/meta.json" run_steps_computed) -lt $(json_int "$
 else
   passes=$((passes + 1))
 fi
+# meta.json's threads is the count used: --threads 0 (the default) means every core.
+"$bin" sweep --backend cpu --sparsity 1 --runs 2 --no-dense --max-steps 5 --monte 2 --threads 3 --out "$tmp/three" >/dev/null 2>&1
+if [[ $(json_int "$tmp/settle/meta.json" threads) -eq $(getconf _NPROCESSORS_ONLN) && $(json_int "$tmp/three/meta.json" threads) -eq 3 ]]; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: meta.json threads: $(json_int "$tmp/settle/meta.json" threads) for --threads 0 ($(getconf _NPROCESSORS_ONLN) cores), $(json_int "$tmp/three/meta.json" threads) for 3"; fails=$((fails + 1))
+fi
 
 # Malformed data files: each is refused with exit 2, naming the file (and the
 # line where there is one) and the problem. name|content (printf)|fragment
@@ -145,7 +152,7 @@ else
 fi
 # The GPU occupancy trial's switch (a CUDA build): a bad value is named, and so
 # is a trial kernel this build lacks (the release preset has none, the hopper
-# preset has one, which runs or meets the GPU's own reason not to).
+# preset has them, which run or meet the GPU's own reason not to).
 if ! "$bin" sweep --backend gpu --runs 1 --max-steps 1 --out "$tmp/o" 2>&1 | grep -q "this build has no GPU backend"; then
   IHTBATCH_GPU_OCCUPANCY_TRIAL=2 expect 2 "IHTBATCH_GPU_OCCUPANCY_TRIAL=2: expected 0 or 1" -- sweep --backend gpu --runs 1 --out "$tmp/o"
   IHTBATCH_GPU_OCCUPANCY_TRIAL=yes expect 2 "expected 0 or 1" -- run --backend gpu --sparsity 3 --run 0

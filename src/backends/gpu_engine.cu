@@ -68,14 +68,14 @@ __device__ __forceinline__ void persistent_warp(const Kernel& kernel, const warp
 /// 65,536 / (N · 128). Uncapped, ptxas gives them about 250 (float64) and 220
 /// (float32) registers, 8 warps per SM, which wait on latencies; on an H200
 /// (bench/README.md, 2026-12-04), 12 warps in float64 (168 registers, a few
-/// hundred bytes spilled) ran the default sweep 13 % faster and 16 in float32
-/// (128 registers) 25 % faster, with the same bits; 20 warps were slower in
-/// both. 0: no cap (the other kernels: ptxas's own choice, 168 registers for
+/// hundred bytes spilled) took 13 % less time on the default sweep and 16 in
+/// float32 (128 registers) 25 % less, with the same bits; 20 warps were
+/// slower in both. 0: no cap (the other kernels: ptxas's own choice, 168 registers for
 /// the wide one, beat a minimum of 1 block, which let it take 255).
 template <class T, class Kernel>
 struct BlocksPerSm : std::integral_constant<int, 0> {};
-template <class T, class M, class U, int D, int C>
-struct BlocksPerSm<T, warp::KernelVariant<M, U, warp::FixedShape<D, C>>>
+template <class T, class M, class U>
+struct BlocksPerSm<T, warp::KernelVariant<M, U, warp::FixedShape<4, 3>>>
     : std::integral_constant<int, std::is_same_v<T, double> ? 3 : 4> {};
 
 template <class T, class Kernel>
@@ -87,6 +87,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
 template <class T, class Kernel>
 __global__ void __launch_bounds__(kThreadsPerBlock, BlocksPerSm<T, Kernel>::value)
     iht_capped_kernel(Kernel kernel, warp::WarpProblem p, LaunchArgs args) {
+  static_assert(BlocksPerSm<T, Kernel>::value > 0, "a capped kernel needs its blocks per SM");
   persistent_warp<T>(kernel, p, args);
 }
 
@@ -133,7 +134,7 @@ bool occupancy_trial_requested() {
     throw InputError(std::string("IHTBATCH_GPU_OCCUPANCY_TRIAL=") + v + ": expected 0 or 1");
   if (kTrialBlocksPerSm == 0)
     throw InputError("IHTBATCH_GPU_OCCUPANCY_TRIAL=1: this build has no occupancy trial kernel (configure with "
-                     "-DIHTBATCH_GPU_OCCUPANCY_TRIAL=3, as the hopper preset does)");
+                     "-DIHTBATCH_GPU_OCCUPANCY_TRIAL=2, as the hopper preset does)");
   return true;
 }
 
