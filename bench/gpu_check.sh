@@ -133,6 +133,8 @@ build_or_fall_back() {
   else
     step build 240 "cmake --preset hopper $generator -DCMAKE_PREFIX_PATH='$deps/usr' && cmake --build --preset hopper -j \$(nproc)"
     built=$last_rc
+    # The kernels' registers and spills, from the report of this build.
+    ((built == 0)) && bash tests/gpu_resource_budget.sh "$bin/ptxas_report.txt" 1 > "$logs/ptxas.txt" 2>&1
   fi
   for path in ihtbatch tests/ihtbatch_tests tests/ihtbatch_gpu_tests bench/ihtbatch_bench; do
     if ((built != 0)) || [ ! -x "$bin/$path" ]; then
@@ -156,7 +158,6 @@ device() {
   export PATH
   mkdir -p "$logs" "$scratch"
   : > "$logs/summary.txt"
-  touch "$logs/started"
   : > "$logs/steps.log"
   note "gpu_check $(date -u +%Y-%m-%dT%H:%M:%SZ) commit $(git rev-parse --short HEAD 2>/dev/null || cat "$deps/commit" 2>/dev/null)"
   if ! command -v nvidia-smi >/dev/null || ! nvidia-smi -L > "$logs/nvidia-smi.log" 2>&1; then
@@ -170,9 +171,6 @@ device() {
   local bin=$root/build-sm90 out=$scratch
   build_or_fall_back "$bin"
   local ib=$bin/ihtbatch
-  # The report of a build made here (not of prepared binaries, nor a stale one).
-  [ "${IHTBATCH_GPU_BUILD:-}" != prepared ] && [ "$bin/ptxas_report.txt" -nt "$logs/started" ] &&
-    bash tests/gpu_resource_budget.sh "$bin/ptxas_report.txt" 1 > "$logs/ptxas.txt" 2>&1
 
   # 1. Correctness first: the GPU tests (a skip is a failure here), the byte
   #    diff of a whole sweep against the CPU engine, the backends compared.
@@ -229,9 +227,11 @@ device() {
   step torch_peer 90 "python3 bench/peers/batched.py --device cuda --runs 65536 --steps 2000 --dtype float64 && python3 bench/peers/batched.py --device cuda --runs 65536 --steps 2000 --dtype float32"
   step compare_ref_f32 90 "'$ib' compare --backend gpu --against reference --runs 100 --precision float32"
   # One float64 IRIS launch that fills the device (the bench's warm-up), with the stall reasons.
-  command -v ncu > /dev/null || note "skipped  ncu (not installed here)"
-  command -v ncu > /dev/null && needs "$bin/bench/ihtbatch_bench" &&
+  if ! command -v ncu > /dev/null; then
+    note "skipped  ncu (not installed here)"
+  elif needs "$bin/bench/ihtbatch_bench"; then
     step ncu 60 "ncu --clock-control none --launch-count 1 -k regex:iht_ --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats --section InstructionStats --print-details all '$bin/bench/ihtbatch_bench' --backend gpu --precision float64 --runs 65536 --steps 200 --repeats 1"
+  fi
   # Last, where time is left: the cpu engine on 2 threads of this CPU (#17's figure is for 2 cores).
   needs "$out/cpu64/runs.csv" && step cpu_two_threads 40 "'$ib' sweep --backend cpu --threads 2 --out '$out/cpu64_t2' > /dev/null && grep wall_time_s '$out/cpu64_t2/meta.json' && cmp '$out/cpu64/runs.csv' '$out/cpu64_t2/runs.csv' && echo 'runs.csv: 2 threads byte-identical'"
   finish

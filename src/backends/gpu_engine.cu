@@ -70,8 +70,8 @@ __device__ __forceinline__ void persistent_warp(const Kernel& kernel, const warp
 /// (bench/README.md, 2026-12-04), 12 warps in float64 (168 registers, a few
 /// hundred bytes spilled) took 13 % less time on the default sweep and 16 in
 /// float32 (128 registers) 25 % less, with the same bits; 20 warps were
-/// slower in both. 0: no cap (the other kernels: ptxas's own choice, 168 registers for
-/// the wide one, beat a minimum of 1 block, which let it take 255).
+/// slower in both. 0: no cap, for the other kernels (ptxas's own choice,
+/// 168 registers for the wide one, beat a minimum of 1 block and its 255).
 template <class T, class Kernel>
 struct BlocksPerSm : std::integral_constant<int, 0> {};
 template <class T, class M, class U>
@@ -120,11 +120,9 @@ __global__ void __launch_bounds__(kThreadsPerBlock, IHTBATCH_GPU_OCCUPANCY_TRIAL
 }
 #endif
 
-/// The kernels the trial covers: a fixed (IRIS) shape, both precisions.
+/// The kernels the trial covers: the capped (IRIS) ones, both precisions.
 template <class T, class Kernel>
-struct HasTrial : std::false_type {};
-template <class T, class M, class U, int D, int C>
-struct HasTrial<T, warp::KernelVariant<M, U, warp::FixedShape<D, C>>> : std::bool_constant<(kTrialBlocksPerSm > 0)> {};
+constexpr bool kHasTrial = kTrialBlocksPerSm > 0 && BlocksPerSm<T, Kernel>::value > 0;
 
 /// Whether the environment asks for the occupancy trial; refused where this build has none.
 bool occupancy_trial_requested() {
@@ -269,7 +267,7 @@ class GpuWarpBackend final : public Backend {
     p.y = batch.y.data();
     auto function = kernel_function<T, Kernel>();
 #if IHTBATCH_GPU_OCCUPANCY_TRIAL > 0
-    if constexpr (HasTrial<T, Kernel>::value)
+    if constexpr (kHasTrial<T, Kernel>)
       if (trial_) function = iht_occupancy_trial_kernel<T, Kernel>;
 #endif
     const int blocks = blocks_for(function, count);
