@@ -3,6 +3,7 @@
 // largest magnitude, ties to the smaller index, NaN ranked as +inf.
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 #include "common.hpp"
 #include "shape.hpp"
@@ -13,10 +14,20 @@ IHT_KERNEL_WARNINGS_OFF
 namespace iht::warp {
 IHT_SIMD_NAMESPACE_BEGIN
 
-/// |v|, with NaN as +inf (so a NaN ranks first).
+/// |v|, with NaN as +inf (so a NaN ranks first), and +0 for −0. A select
+/// on fabs, no branch: GCC vectorizes a per-lane loop around it (with
+/// `v < 0 ? −v : v`, or arithmetic on the result under a condition, its
+/// trapping-math rules kept is_top_set's loop scalar on AVX2, branch by
+/// branch: about a tenth of a float32 run's time on IRIS).
 template <class T>
 IHT_HD T magnitude(T v) {
-  return v != v ? T(INFINITY) : (v < T(0) ? -v : v);
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "a float or a double");
+  T a;
+  if constexpr (std::is_same_v<T, double>)
+    a = ::fabs(v);
+  else
+    a = ::fabsf(v);
+  return a != a ? T(INFINITY) : a;
 }
 
 /// A support mask with the first n bits set (the dense run's).
@@ -30,14 +41,14 @@ IHT_HD uint32_t all_of(int n) { return n >= 32 ? ~0u : (1u << n) - 1u; }
 template <class T, class W, class Shape>
 IHT_HD bool is_top_set(const W& w, const Shape& shape, const Params<W, T>& v, int s, uint32_t kept) {
   const int n = shape.n;
-  // The lane tests as bits of masks: with `!in && l < n` and n a constant,
-  // GCC 12 leaves this loop scalar, branch by branch.
+  // The lane tests as bits of masks, and selects only (no arithmetic under
+  // a condition): so GCC vectorizes this loop on every path.
   const uint32_t out = ~kept & all_of(n);
   Params<W, T> out_high, in_low;  // −(smallest kept magnitude) is the largest of −|v_i| kept
   w.each([&](int l) IHT_LAMBDA {
-    const T m = magnitude(v[l]) + T(0);  // + 0, and 0 − m below: no −0 into w.max
+    const T m = magnitude(v[l]);  // never −0
     out_high[l] = (out >> l) & 1u ? m : T(-1);
-    in_low[l] = (kept >> l) & 1u ? T(0) - m : T(-INFINITY);
+    in_low[l] = (kept >> l) & 1u ? (m == T(0) ? T(0) : -m) : T(-INFINITY);  // no −0 into w.max
   });
   const T highest_out = w.max(out_high), lowest_in = -w.max(in_low);
   return popcount32(kept) == s && lowest_in > highest_out;

@@ -17,12 +17,12 @@ namespace iht::warp {
 IHT_SIMD_NAMESPACE_BEGIN
 
 /// |v| as an unsigned integer that orders like |v| (NaN as +inf): the bits of
-/// a non-negative float grow with its value. The sign bit is cleared, or −0
-/// (whose magnitude() is −0) would rank above everything.
+/// a non-negative float grow with its value (magnitude() gives +0 for −0, so
+/// no sign bit is set).
 template <class T>
 IHT_HD typename FloatFormat<T>::UInt magnitude_key(T v) {
   using UInt = typename FloatFormat<T>::UInt;
-  return bit_copy<UInt>(magnitude(v)) & (~UInt(0) >> 1);
+  return bit_copy<UInt>(magnitude(v));
 }
 
 /// Entries of v (of n) whose key is at least `low` (or above it, kStrict), counted by the warp.
