@@ -14,11 +14,11 @@ IHT_KERNEL_WARNINGS_OFF
 namespace iht::warp {
 IHT_SIMD_NAMESPACE_BEGIN
 
-/// |v|, with NaN as +inf (so a NaN ranks first), and +0 for −0. A select
-/// on fabs, no branch: GCC vectorizes a per-lane loop around it (with
-/// `v < 0 ? −v : v`, or arithmetic on the result under a condition, its
-/// trapping-math rules kept is_top_set's loop scalar on AVX2, branch by
-/// branch: about a tenth of a float32 run's time on IRIS).
+/// |v|, with NaN as +inf (so a NaN ranks first), and +0 for −0: a select on
+/// fabs, so callers need no `+ 0` against −0. (GCC's trapping-math rules
+/// leave a per-lane loop scalar when it does arithmetic under a condition,
+/// as is_top_set's `magnitude(v) + 0` and `0 − m` were: on AVX2 that loop
+/// ran branch by branch, about a tenth of a float32 run's time on IRIS.)
 template <class T>
 IHT_HD T magnitude(T v) {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "a float or a double");
@@ -42,7 +42,7 @@ template <class T, class W, class Shape>
 IHT_HD bool is_top_set(const W& w, const Shape& shape, const Params<W, T>& v, int s, uint32_t kept) {
   const int n = shape.n;
   // The lane tests as bits of masks, and selects only (no arithmetic under
-  // a condition): so GCC vectorizes this loop on every path.
+  // a condition): so GCC vectorizes this loop on the avx2 and avx512 paths.
   const uint32_t out = ~kept & all_of(n);
   Params<W, T> out_high, in_low;  // −(smallest kept magnitude) is the largest of −|v_i| kept
   w.each([&](int l) IHT_LAMBDA {
