@@ -14,6 +14,7 @@
 
 #include "ihtbatch/dataset.hpp"
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/journal.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/summary.hpp"
 #include "ihtbatch/sweep.hpp"
@@ -163,6 +164,14 @@ Number sum_of(const std::vector<Shard>& shards, const char* key) {
 
 long merge_shards(const std::vector<std::string>& shard_dirs, const std::string& out) {
   if (shard_dirs.empty()) throw InputError("merge: no shard directories given");
+  // The merge must not overwrite what it reads, nor the runs of a sweep still under way.
+  std::error_code ec;
+  for (const auto& dir : shard_dirs)
+    if (std::filesystem::equivalent(dir, out, ec))
+      throw InputError("merge: --out " + out + " is the shard " + dir + ": merge into a directory of its own");
+  if (std::filesystem::exists(std::filesystem::path(out) / kJournalName, ec))
+    throw InputError("merge: --out " + out + " holds an unfinished sweep (" + kJournalName +
+                     "): continue it with sweep --resume, or merge into another directory");
   std::vector<Shard> shards;
   for (const auto& dir : shard_dirs) shards.push_back(read_shard(dir));
   const Shard& first = shards.front();
@@ -217,7 +226,6 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   });
 
   create_output_dir(out);
-  std::error_code ec;
   std::filesystem::remove(std::filesystem::path(out) / "meta.json", ec);
   std::ostringstream summary;
   write_summary_csv(summary, summarize(results));

@@ -84,12 +84,12 @@ void validate(const SweepConfig& c, const Dataset& data) {
     throw InputError("--runs " + std::to_string(c.runs) + " x " + std::to_string(levels) + " levels is more than the " +
                      std::to_string(kMaxRunsPerSweep) + " runs one sweep can hold");
   if (c.threads < 0) throw InputError("--threads must be >= 0 (0: all cores)");
-  if (c.shard_count < 1 || c.shard_index < 0 || c.shard_index >= c.shard_count)
-    throw InputError("--shard " + std::to_string(c.shard_index) + "/" + std::to_string(c.shard_count) +
-                     ": the index must be in 0.." + std::to_string(c.shard_count - 1));
+  const std::string shard = "--shard " + std::to_string(c.shard_index) + "/" + std::to_string(c.shard_count);
+  if (c.shard_count < 1) throw InputError(shard + ": the shard count must be >= 1");
+  if (c.shard_index < 0 || c.shard_index >= c.shard_count)
+    throw InputError(shard + ": the index must be in 0.." + std::to_string(c.shard_count - 1));
   if (c.shard_count > c.runs)
-    throw InputError("--shard ../" + std::to_string(c.shard_count) + ": more shards than the " +
-                     std::to_string(c.runs) + " runs per level");
+    throw InputError(shard + ": more shards than the " + std::to_string(c.runs) + " runs per level");
   if (c.sparsities.empty() && !c.dense) throw InputError("nothing to run: no sparsity level and --no-dense");
 }
 

@@ -1,8 +1,11 @@
 #include "ihtbatch/sweep_run.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <exception>
 #include <filesystem>
@@ -47,6 +50,13 @@ void create_output_dir(const std::string& out) {
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   if (ec) throw InputError("--out " + out + ": cannot create directory: " + ec.message());
+  // A directory that exists but takes no files (/proc/self, one without write
+  // permission) is refused now, as bad input, not after the work.
+  const std::string probe = (std::filesystem::path(out) / ".ihtbatch-write-probe").string();
+  std::FILE* file = std::fopen(probe.c_str(), "w");
+  if (file == nullptr) throw InputError("--out " + out + ": cannot write there: " + std::strerror(errno));
+  std::fclose(file);
+  std::filesystem::remove(probe, ec);
 }
 
 namespace {

@@ -234,6 +234,28 @@ expect 0 "nothing to resume" -- "${small[@]}" --shard 0/2 --resume --out "$tmp/s
 out=$("$bin" "${small[@]}" --shard 1/2 --resume --out "$tmp/shard0" 2>&1)
 if [[ "$out" == *"nothing to resume"* ]]; then echo "FAIL: another shard took shard 0's outputs"; fails=$((fails + 1)); else passes=$((passes + 1)); fi
 
+# A value that would silently mean another experiment is refused: a step size
+# that rounds to 0 (the Monte Carlo estimate's marker), and in float32 one
+# outside float's normal range (it would step with inf, 0 or lost digits).
+expect 2 "--step-size: 1e-400 is too small for a double" -- sweep --step-size 1e-400 --runs 1 --out "$tmp/o"
+expect 2 "--tol: 1e-400 is too small" -- run --tol 1e-400 --sparsity 3 --run 0
+expect 2 "outside float32's normal range" -- sweep --precision float32 --step-size 1e39 --runs 1 --out "$tmp/o"
+expect 2 "outside float32's normal range" -- run --precision float32 --step-size 1e-50 --sparsity 3 --run 0
+expect 2 "outside float32's normal range" -- compare --precision float32 --step-size 1e39 --runs 1
+expect 2 "--shard 1/0: the shard count must be >= 1" -- sweep --shard 1/0 --runs 1 --out "$tmp/o"
+expect 2 "--shard 0/5: more shards than the 2 runs" -- sweep --shard 0/5 --runs 2 --out "$tmp/o"
+# An --out that exists but takes no files is refused before any work.
+[[ -d /proc/self ]] && expect 2 "--out /proc/self: cannot write there" -- sweep --runs 1 --max-steps 2 --sparsity 1 --no-dense --out /proc/self
+# A result that cannot be written to standard output is a failure, not success.
+if [[ -w /dev/full ]]; then
+  out=$("$bin" run --sparsity 3 --run 0 --max-steps 20 --backend cpu --json 2>&1 >/dev/full); rc=$?
+  if [[ $rc -eq 1 && "$out" == *"cannot write standard output"* ]]; then passes=$((passes + 1)); else
+    echo "FAIL: run --json > /dev/full -> exit $rc, $out"; fails=$((fails + 1)); fi
+  out=$("$bin" supports --csv 2>&1 >/dev/full); rc=$?
+  if [[ $rc -eq 1 && "$out" == *"cannot write standard output"* ]]; then passes=$((passes + 1)); else
+    echo "FAIL: supports --csv > /dev/full -> exit $rc, $out"; fails=$((fails + 1)); fi
+fi
+
 # Ctrl-C: the finished runs are written, meta.json says incomplete, exit 130.
 "$bin" sweep --backend cpu --runs 1000 --out "$tmp/int" >/dev/null 2>&1 &
 pid=$!

@@ -52,6 +52,11 @@ cp -r "$tmp/s1" "$tmp/index7" && sed -i 's/"index": 1/"index": 7/' "$tmp/index7/
 refused "shard index 7 of 4" "$bin" merge --out "$tmp/m" "$tmp/s0" "$tmp/index7" "$tmp/s2" "$tmp/s3"
 cp -r "$tmp/s1" "$tmp/damaged" && sed -i '2s/^\([0-9]*\),\([0-9]*\),/\1,\2x,/' "$tmp/damaged/runs.csv"
 refused "is damaged" "$bin" merge --out "$tmp/m" "$tmp/s0" "$tmp/damaged" "$tmp/s2" "$tmp/s3"
+# merge never overwrites what it reads, nor a sweep still under way in --out.
+refused "is the shard" "$bin" merge --out "$tmp/s0" "$tmp/s0" "$tmp/s1" "$tmp/s2" "$tmp/s3"
+mkdir -p "$tmp/busy" && printf 'x' > "$tmp/busy/journal.bin"
+refused "holds an unfinished sweep" "$bin" merge --out "$tmp/busy" "$tmp/s0" "$tmp/s1" "$tmp/s2" "$tmp/s3"
+check "the unfinished sweep's journal is kept" test -s "$tmp/busy/journal.bin"
 check "--shard auto (Slurm array 1..4, task 3)" env SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_MAX=4 \
   "$bin" sweep "${args[@]}" --shard auto --out "$tmp/slurm"
 check "Slurm task 3 of 1..4 is shard 2/4" cmp "$tmp/slurm/runs.csv" "$tmp/s2/runs.csv"

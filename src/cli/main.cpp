@@ -1,7 +1,10 @@
 // ihtbatch: batched IHT experiments. Exit codes: 0 ok, 1 failure, 2 bad input,
 // 130 interrupted (the results so far are written).
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include "commands.hpp"
@@ -25,11 +28,21 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
+  // A result written to a full disk or a closed descriptor must not pass for
+  // success: standard output is checked once everything is written to it.
+  auto finish = [](int code) {
+    errno = 0;
+    std::cout.flush();
+    if (std::cout) return code;
+    std::cerr << "ihtbatch: failed: cannot write standard output" << (errno ? std::string(": ") + std::strerror(errno) : "")
+              << "\n";
+    return code == 0 ? 1 : code;
+  };
   try {
     // A bad IHTBATCH_SIMD is an error whatever the backend (docs/SPEC.md §7).
     iht::chosen_simd_path();
     for (const auto& cmd : commands)
-      if (cmd.app->parsed()) return cmd.run();
+      if (cmd.app->parsed()) return finish(cmd.run());
   } catch (const iht::InputError& e) {
     std::cerr << "ihtbatch: error: " << e.what() << "\n";
     return 2;

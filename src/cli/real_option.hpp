@@ -13,8 +13,9 @@ namespace iht::cli {
 
 /// The number in `text` (as strtod reads it: decimal, hex, inf, nan), or a
 /// CLI::ValidationError naming `flag` (exit code 2). A value too large for a
-/// double is refused, not taken as infinity; one too small rounds as strtod
-/// rounds it (to a subnormal or zero).
+/// double is refused, not taken as infinity; a nonzero one so small that it
+/// rounds to 0 is refused too (0 can mean something else: --step-size 0 asks
+/// for the Monte Carlo estimate); a subnormal one is kept as strtod rounds it.
 inline double parse_real(const std::string& flag, const std::string& text) {
   if (text.empty() || std::isspace(static_cast<unsigned char>(text[0])))
     throw CLI::ValidationError(flag, "'" + text + "' is not a number");
@@ -23,6 +24,7 @@ inline double parse_real(const std::string& flag, const std::string& text) {
   const double v = std::strtod(text.c_str(), &end);
   if (end != text.c_str() + text.size()) throw CLI::ValidationError(flag, "'" + text + "' is not a number");
   if (errno == ERANGE && std::isinf(v)) throw CLI::ValidationError(flag, text + " is too large for a double");
+  if (errno == ERANGE && v == 0) throw CLI::ValidationError(flag, text + " is too small for a double (it rounds to 0)");
   return v;
 }
 
