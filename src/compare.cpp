@@ -99,7 +99,7 @@ SweepConfig comparison_plan(const Dataset& data, const ExperimentConfig& config,
   std::vector<int> levels = levels_text.empty() ? default_sparsity_levels(n) : parse_sparsity_list(levels_text, n);
   if (levels_text.empty()) levels.push_back(n);
   for (int s : levels)  // n is compare's dense level; sweep's message (which names --dense) would mislead here
-    if (s > n)
+    if (s < 1 || s > n)
       throw InputError("--sparsity " + std::to_string(s) + " is out of range: levels are 1.." + std::to_string(n) +
                        " for " + std::to_string(n) + " parameters (" + std::to_string(n) + ": the dense baseline)");
   plan.dense = !levels.empty() && levels.back() == n;

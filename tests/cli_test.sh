@@ -49,6 +49,7 @@ fi
 expect 2 "--sparsity: '0x3' is not an integer" -- run --sparsity 0x3 --run 0
 expect 2 "--seed requires --run" -- run --sparsity 3 --data-seed 1 --init-seed 2 --support-seed 3 --seed 7
 expect 2 "--sparsity 20 is out of range: levels are 1..15" -- compare --runs 1 --max-steps 0 --sparsity 3,15,20
+expect 2 "--sparsity 0 is out of range: levels are 1..15" -- compare --runs 1 --max-steps 0 --sparsity 0
 # --trace in the text output too: a line per step (step 0 is θ⁰), after the parameters.
 trace=$("$bin" run --sparsity 5 --run 0 --max-steps 7 --tol 0 --backend cpu --trace 2>/dev/null)
 if [[ "$trace" == *"trace (the reference"* && $(echo "$trace" | sed -n '/^trace/,$p' | grep -c '^ *[0-9]') -eq 8 ]]; then
@@ -255,6 +256,11 @@ if [[ -w /dev/full ]]; then
   if [[ $rc -eq 1 && "$out" == *"cannot write standard output"* ]]; then passes=$((passes + 1)); else
     echo "FAIL: supports --csv > /dev/full -> exit $rc, $out"; fails=$((fails + 1)); fi
 fi
+# A sweep too large for memory says so (with what to do), not a bare std::bad_alloc.
+out=$(ulimit -v 2000000; "$bin" sweep --backend cpu --threads 1 --runs 100000000 --sparsity 1 --no-dense --max-steps 0 \
+  --monte 1 --out "$tmp/huge" 2>&1); rc=$?
+if [[ $rc -eq 1 && "$out" == *"out of memory (fewer --runs"* ]]; then passes=$((passes + 1)); else
+  echo "FAIL: a sweep of 10^8 runs in 2 GB -> exit $rc, $out"; fails=$((fails + 1)); fi
 
 # Ctrl-C: the finished runs are written, meta.json says incomplete, exit 130.
 "$bin" sweep --backend cpu --runs 1000 --out "$tmp/int" >/dev/null 2>&1 &

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
   } catch (const iht::InputError& e) {
     std::cerr << "ihtbatch: error: " << e.what() << "\n";
     return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "ihtbatch: failed: out of memory (fewer --runs in one process, or shards: --shard I/N)\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "ihtbatch: failed: " << e.what() << "\n";
     return 1;
