@@ -1,6 +1,7 @@
 #include "ihtbatch/config.hpp"
 
 #include <cmath>
+#include <iomanip>
 #include <limits>
 #include <sstream>
 
@@ -15,13 +16,16 @@ void validate(const ExperimentConfig& c) {
   if (c.n_monte < 1) throw InputError("--monte must be >= 1, got " + std::to_string(c.n_monte));
   if (!(c.step_size >= 0) || !std::isfinite(c.step_size))
     throw InputError("--step-size must be a finite number > 0 (or 0 for the Monte Carlo estimate)");
-  // In float32 the engines step with γ as a float: one outside float's normal
-  // range would run as inf or 0 (or lose digits), another experiment than asked.
+  // In float32 the engines step with γ as a float: one that does not round
+  // to a normal float would run as inf or 0 (or lose digits), another
+  // experiment than asked. The doubles that round (to nearest, ties to even)
+  // to a normal float are [FLT_MIN − 2^−150, FLT_MAX + 2^103).
   constexpr double kFloatMin = std::numeric_limits<float>::min(), kFloatMax = std::numeric_limits<float>::max();
-  if (c.precision == Precision::kFloat32 && c.step_size != 0 && !(c.step_size >= kFloatMin && c.step_size <= kFloatMax)) {
+  if (c.precision == Precision::kFloat32 && c.step_size != 0 &&
+      !(c.step_size >= kFloatMin - 0x1p-150 && c.step_size < kFloatMax + 0x1p103)) {
     std::ostringstream m;
-    m << "--step-size " << c.step_size << " is outside float32's normal range [" << kFloatMin << ", " << kFloatMax
-      << "] (--precision float32 steps with a float)";
+    m << std::setprecision(9) << "--step-size " << c.step_size << " does not round to a normal float32 (from "
+      << kFloatMin << " to " << kFloatMax << "): --precision float32 steps with a float";
     throw InputError(m.str());
   }
   if (c.hidden < 0) throw InputError("--hidden must be >= 0 (0: no hidden layer), got " + std::to_string(c.hidden));

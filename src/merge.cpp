@@ -170,8 +170,8 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
     if (std::filesystem::equivalent(dir, out, ec))
       throw InputError("merge: --out " + out + " is the shard " + dir + ": merge into a directory of its own");
   if (std::filesystem::exists(std::filesystem::path(out) / kJournalName, ec))
-    throw InputError("merge: --out " + out + " holds an unfinished sweep (" + kJournalName +
-                     "): continue it with sweep --resume, or merge into another directory");
+    throw InputError("merge: --out " + out + " holds a sweep's journal (" + kJournalName +
+                     "): continue that sweep with --resume, or merge into another directory");
   std::vector<Shard> shards;
   for (const auto& dir : shard_dirs) shards.push_back(read_shard(dir));
   const Shard& first = shards.front();
@@ -225,7 +225,7 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
     return a.spec.sparsity != b.spec.sparsity ? a.spec.sparsity < b.spec.sparsity : a.spec.run < b.spec.run;
   });
 
-  create_output_dir(out);
+  prepare_output_dir(out);
   std::filesystem::remove(std::filesystem::path(out) / "meta.json", ec);
   std::ostringstream summary;
   write_summary_csv(summary, summarize(results));

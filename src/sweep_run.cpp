@@ -4,7 +4,7 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <exception>
@@ -16,6 +16,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>  // close, unlink
 
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/journal.hpp"
@@ -50,13 +52,25 @@ void create_output_dir(const std::string& out) {
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   if (ec) throw InputError("--out " + out + ": cannot create directory: " + ec.message());
+}
+
+void prepare_output_dir(const std::string& out) {
+  create_output_dir(out);
   // A directory that exists but takes no files (/proc/self, one without write
-  // permission) is refused now, as bad input, not after the work.
-  const std::string probe = (std::filesystem::path(out) / ".ihtbatch-write-probe").string();
-  std::FILE* file = std::fopen(probe.c_str(), "w");
-  if (file == nullptr) throw InputError("--out " + out + ": cannot write there: " + std::strerror(errno));
-  std::fclose(file);
-  std::filesystem::remove(probe, ec);
+  // permission, a read-only file system) is bad input, refused before the work.
+  // The probe has a name of its own (mkstemp: O_EXCL, so no symlink is
+  // followed and no other process's file is touched). A full disk is a
+  // failure, not bad input: make room, then --resume.
+  std::string probe = (std::filesystem::path(out) / ".ihtbatch-probe-XXXXXX").string();
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0) {
+    const int error = errno;
+    const std::string why = "--out " + out + ": cannot write there: " + std::strerror(error);
+    if (error == ENOSPC || error == EDQUOT || error == EIO) throw std::runtime_error(why);
+    throw InputError(why);
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 namespace {
@@ -231,7 +245,7 @@ void compute(const SweepConfig& config, const Dataset& data, Backend& backend, c
 
 SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& backend, Progress& progress) {
   const std::vector<RunSpec> specs = plan_sweep(config, data);
-  create_output_dir(config.out);
+  prepare_output_dir(config.out);
   SweepOutcome outcome;
   SweepRecord& record = outcome.record;
   record.started_utc = utc_now();

@@ -55,7 +55,7 @@ refused "is damaged" "$bin" merge --out "$tmp/m" "$tmp/s0" "$tmp/damaged" "$tmp/
 # merge never overwrites what it reads, nor a sweep still under way in --out.
 refused "is the shard" "$bin" merge --out "$tmp/s0" "$tmp/s0" "$tmp/s1" "$tmp/s2" "$tmp/s3"
 mkdir -p "$tmp/busy" && printf 'x' > "$tmp/busy/journal.bin"
-refused "holds an unfinished sweep" "$bin" merge --out "$tmp/busy" "$tmp/s0" "$tmp/s1" "$tmp/s2" "$tmp/s3"
+refused "holds a sweep's journal" "$bin" merge --out "$tmp/busy" "$tmp/s0" "$tmp/s1" "$tmp/s2" "$tmp/s3"
 check "the unfinished sweep's journal is kept" test -s "$tmp/busy/journal.bin"
 check "--shard auto (Slurm array 1..4, task 3)" env SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_MAX=4 \
   "$bin" sweep "${args[@]}" --shard auto --out "$tmp/slurm"

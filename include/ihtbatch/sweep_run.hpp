@@ -22,8 +22,13 @@ struct SweepOutcome {
 };
 
 /// Creates the output directory (and its parents); an InputError naming --out
-/// when it cannot. run_sweep calls it first; front ends may call it earlier.
+/// when it cannot. Front ends may call it early; run_sweep prepares it.
 void create_output_dir(const std::string& out);
+
+/// create_output_dir, then a check that a file can be created there: an
+/// InputError naming --out when not (no permission, a read-only file system),
+/// a std::runtime_error when the disk is full. run_sweep and merge call it.
+void prepare_output_dir(const std::string& out);
 
 /// Runs the sweep of `config` (validated) on `backend` and writes runs.csv,
 /// summary.csv and meta.json into config.out, which it creates first.

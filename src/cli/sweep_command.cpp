@@ -115,6 +115,12 @@ int run_sweep_command(SweepConfig config, ExperimentFlags& flags, const std::str
     outcome = run_sweep(config, data, *backend, progress);
   }
   print_summary_table(std::cout, outcome.levels, n);
+  // The table repeats summary.csv: the files are the sweep's result, so a
+  // standard output that cannot take it is said, not made a failure.
+  if (!std::cout.flush()) {
+    std::cerr << "ihtbatch sweep: could not write the table to standard output; summary.csv holds it\n";
+    std::cout.clear();
+  }
   const SweepRecord& record = outcome.record;
   std::cerr << "wrote " << record.runs_done << " of " << record.runs_planned << " runs to " << config.out
             << " in " << record.wall_s << " s\n";
