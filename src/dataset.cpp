@@ -28,6 +28,24 @@ std::string trim(const std::string& s) {
   return s.substr(begin, end - begin + 1);
 }
 
+/// `text` as a message can show it: a control byte (a NUL would end the
+/// message there, a carriage return overwrite it) as \xNN.
+std::string printable(const std::string& text) {
+  std::string out;
+  for (const char ch : text) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte >= 0x20 && byte != 0x7f) {
+      out += ch;
+      continue;
+    }
+    static const char kHex[] = "0123456789abcdef";
+    out += "\\x";
+    out += kHex[byte >> 4];
+    out += kHex[byte & 15];
+  }
+  return out;
+}
+
 [[noreturn]] void fail(const std::string& path, long line, const std::string& problem) {
   std::string where = path;
   if (line > 0) where += ":" + std::to_string(line);
@@ -42,23 +60,34 @@ bool is_number(const std::string& text) {
   return end == text.c_str() + text.size();
 }
 
-double parse_number(const std::string& path, long line, const std::string& column,
-                    const std::string& text) {
+/// A feature's value, or the label's (`is_label`: a subnormal is then left to
+/// the label's own check, which refuses it as not an integer).
+double parse_number(const std::string& path, long line, const std::string& column_name,
+                    const std::string& text, bool is_label = false) {
+  const std::string column = printable(column_name);
   const std::string t = trim(text);
   if (t.empty()) fail(path, line, "column '" + column + "' is empty");
   char* end = nullptr;
   const double v = std::strtod(t.c_str(), &end);
-  if (end != t.c_str() + t.size()) fail(path, line, "column '" + column + "': '" + t + "' is not a number");
+  if (end != t.c_str() + t.size())
+    fail(path, line, "column '" + column + "': '" + printable(t) + "' is not a number");
   // Too large is infinite. Too small (strtod's ERANGE) is zero or subnormal:
   // zero is kept (the nearest double, as any reader rounds it); a nonzero
   // subnormal is refused by name, since the standardization (docs/SPEC.md
   // §3.2) cannot scale a column whose training values are all that small.
   if (!std::isfinite(v)) fail(path, line, "column '" + column + "': '" + t + "' is not a finite number");
-  if (v != 0 && std::fabs(v) < std::numeric_limits<double>::min())
+  if (!is_label && v != 0 && std::fabs(v) < std::numeric_limits<double>::min())
     fail(path, line, "column '" + column + "': '" + t + "' is subnormal (nonzero, below " +
                          "2.2250738585072014e-308 in magnitude), which standardization cannot scale: "
                          "rescale the column, or write 0");
   return v;
+}
+
+/// The shipped datasets' names, comma-separated, for messages.
+std::string shipped_names() {
+  std::string names;
+  for (const auto& [name, text] : shipped_datasets()) names += (names.empty() ? "" : ", ") + name;
+  return names;
 }
 
 }  // namespace
@@ -95,6 +124,11 @@ Dataset parse_stream(std::istream& in, const std::string& path) {
     if (line_no == 1 && line.rfind(kUtf8Bom, 0) == 0) line.erase(0, std::strlen(kUtf8Bom));  // as spreadsheets write it
     if (!trim(line).empty()) header = split_fields(line);
   }
+  // A file whose lines end in a bare carriage return (classic Mac OS) reads
+  // as one line: say so, not "no data rows".
+  const auto cr = line.find('\r');
+  if (!header.empty() && cr != std::string::npos && !trim(line.substr(cr)).empty())
+    fail(path, line_no, "lines end in a bare carriage return (\\r): save the file with \\n or \\r\\n line endings");
   if (header.empty()) fail(path, 0, "empty file (expected a header row, then data rows)");
   if (header.size() < 2)
     fail(path, line_no, "header has " + std::to_string(header.size()) +
@@ -117,7 +151,7 @@ Dataset parse_stream(std::istream& in, const std::string& path) {
                               std::to_string(fields.size()));
     for (int j = 0; j < data.features; ++j)
       data.x.push_back(parse_number(path, line_no, header[j], fields[j]));
-    const double label = parse_number(path, line_no, header.back(), fields.back());
+    const double label = parse_number(path, line_no, header.back(), fields.back(), /*is_label=*/true);
     if (label < 0 || label != std::floor(label))
       fail(path, line_no, "class label '" + trim(fields.back()) + "' is not a non-negative integer");
     if (label >= kLabelLimit)
@@ -187,8 +221,18 @@ Dataset make_dataset(const std::string& label, std::vector<std::string> feature_
 }
 
 Dataset load_dataset(const std::string& name_or_path) {
+  if (name_or_path.empty())
+    throw InputError("no dataset named (an empty --data or IHTBATCH_DATA): name a shipped dataset (" +
+                     shipped_names() + ") or a CSV file");
   for (const auto& [name, text] : shipped_datasets())
     if (name == name_or_path) return parse_csv(text, name);
+  // A name that is no file and has no path or .csv in it was meant as a
+  // shipped dataset's ("IRIS", "breast_cancer"): list them.
+  std::error_code ec;
+  const bool looks_like_name = name_or_path.find('/') == std::string::npos && name_or_path.find('.') == std::string::npos;
+  if (looks_like_name && !std::filesystem::exists(name_or_path, ec))
+    fail(printable(name_or_path), 0,
+         "no such file, and no shipped dataset of that name (" + shipped_names() + ")");
   return load_csv(name_or_path);
 }
 

@@ -183,6 +183,29 @@ expect 2 "fifo: not a regular file" -- sweep --data "$tmp/fifo" --out "$tmp/o"
 expect 2 "not a regular file" -- sweep --data "$tmp" --out "$tmp/o"
 printf '1,2,0\n3,4,1\n5,6,1\n' > "$tmp/nohead.csv"
 expect 2 "nohead.csv:1: the first row is all numbers" -- sweep --data "$tmp/nohead.csv" --out "$tmp/o"
+printf 'a,b,y\r1,2,0\r3,4,1\r' > "$tmp/mac.csv"
+expect 2 "mac.csv:1: lines end in a bare carriage return" -- sweep --data "$tmp/mac.csv" --out "$tmp/o"
+printf 'a,b,y\n1,2,0\n3,4,1e-320\n' > "$tmp/sublabel.csv"
+expect 2 "sublabel.csv:3: class label '1e-320' is not a non-negative integer" -- run --data "$tmp/sublabel.csv" --sparsity 1 --run 0
+# A shipped dataset's name misspelt, or an empty one, says what the names are.
+expect 2 "IRIS: no such file, and no shipped dataset of that name (iris, wine, breast-cancer, digits)" -- run --data IRIS --sparsity 3 --run 0
+expect 2 "--data: the value is empty" -- run --data "" --sparsity 3 --run 0
+expect 2 "--data: the value is empty" -- supports --data ""
+if out=$(IHTBATCH_DATA= "$bin" run --sparsity 3 --run 0 2>&1); [[ $? -eq 2 && "$out" == *"an empty --data or IHTBATCH_DATA"* ]]; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: IHTBATCH_DATA= -> $out"; fails=$((fails + 1))
+fi
+# An empty value is not the flag's default (--sparsity "" had run every level).
+expect 2 "--sparsity: the value is empty" -- sweep --sparsity "" --runs 1 --out "$tmp/o"
+expect 2 "--sparsity: the value is empty" -- compare --sparsity " " --runs 1
+expect 2 "--out: the value is empty" -- sweep --out "" --runs 1
+expect 2 "--shard: the value is empty" -- sweep --shard "" --runs 1 --out "$tmp/o"
+expect 2 "--out: the value is empty" -- merge --out "" "$tmp/a" "$tmp/b"
+# An activation without a hidden layer would be ignored.
+expect 2 "--activation relu needs a hidden layer (--hidden H)" -- sweep --activation relu --runs 1 --out "$tmp/o"
+expect 2 "--activation tanh needs a hidden layer" -- run --activation tanh --hidden 0 --sparsity 3 --run 0
+expect 2 "--activation sigmoid needs a hidden layer" -- compare --activation sigmoid --runs 1
 # supports: exact binomials for any n (64-bit arithmetic overflows from n = 63).
 { printf 'f%d,' $(seq 1 64); echo y; for r in $(seq 0 19); do printf '0.%d,' $(seq 1 64); echo $((r % 10)); done; } > "$tmp/wide64.csv"
 if "$bin" supports --csv --data "$tmp/wide64.csv" > "$tmp/supports.csv" 2>&1 &&

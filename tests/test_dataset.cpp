@@ -138,11 +138,51 @@ TEST(Dataset, TheShippedIrisIsTheDataFileBuiltIn) {
   EXPECT_EQ(load_dataset(path).x, file.x);
 }
 
-TEST(Dataset, AMissingNameIsAMissingFile) {
-  try {
-    load_dataset("irs");
-    FAIL() << "accepted a dataset that does not exist";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("irs: cannot open file"), std::string::npos) << e.what();
+TEST(Dataset, AMissingNameListsTheShippedOnes) {
+  // A bare name that is no file was meant as a shipped dataset's: the message lists them.
+  for (const std::string name : {"irs", "IRIS", "breast_cancer"}) {
+    try {
+      load_dataset(name);
+      FAIL() << "accepted a dataset that does not exist: " << name;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(name + ": no such file, and no shipped dataset of that name (iris, wine, "
+                                           "breast-cancer, digits)"),
+                std::string::npos)
+          << e.what();
+    }
   }
+  // A path is a path: its error is the file's.
+  try {
+    load_dataset("./irs");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("./irs: cannot open file"), std::string::npos) << e.what();
+  }
+  // An empty name (IHTBATCH_DATA set to nothing) is not a file to open.
+  try {
+    load_dataset("");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no dataset named (an empty --data or IHTBATCH_DATA)"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Dataset, MessagesShowControlBytes) {
+  // A NUL would end the message (what() is a C string) and a carriage return overwrite it.
+  const char with_nul[] = "a,b,y\n1,2\0,0\n3,4,1\n";
+  expect_error("nul.csv", std::string(with_nul, sizeof with_nul - 1), {":2:", "column 'b': '2\\x00' is not a number"});
+  expect_error("cr_field.csv", "a,b\x01,y\n1,2\r5,0\n3,4,1\n", {":2:", "column 'b\\x01': '2\\x0d5' is not a number"});
+}
+
+TEST(Dataset, BareCarriageReturnLineEndings) {
+  // Classic Mac OS line endings: the file is one line; said so, not "no data rows".
+  expect_error("mac.csv", "a,b,y\r1,2,0\r3,4,1\r", {":1:", "lines end in a bare carriage return"});
+  // \r\n endings are read as lines.
+  EXPECT_EQ(load_csv(write_temp("dos.csv", "a,b,y\r\n1,2,0\r\n3,4,1\r\n")).samples, 2);
+}
+
+TEST(Dataset, SubnormalLabelIsNotAnInteger) {
+  // The label's problem is that it is no class, not the features' standardization.
+  expect_error("sublabel.csv", "a,y\n1,0\n2,1e-320\n", {":3:", "class label '1e-320' is not a non-negative integer"});
 }

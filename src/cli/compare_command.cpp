@@ -98,7 +98,8 @@ Command add_compare_command(CLI::App& app) {
   sub->add_option("--against", f->against, "Backend to compare with")->capture_default_str();
   sub->add_option("--sparsity", f->sparsity,
                   "Levels, e.g. 1-15, 3,5,7 or 10%,20%; n is the dense level (default: 1..n for n <= 32, "
-                  "else 1,2,5,10,20,30,50,70,90% of n and n)");
+                  "else 1,2,5,10,20,30,50,70,90% of n and n)")
+      ->check(not_empty());
   add_integer(*sub, "--runs", f->runs, 1L, kMaxRunsPerLevel, "Runs per level");
   add_integer(*sub, "--seed", f->seed, uint64_t{0}, kMaxSeed, "Master seed");
   add_integer(*sub, "--threads", f->threads, 0, kMaxThreads, "CPU threads (0: all cores)");

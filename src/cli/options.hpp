@@ -9,9 +9,11 @@
 #include "ihtbatch/config.hpp"
 #include "ihtbatch/dataset.hpp"
 #include "ihtbatch/engines.hpp"
+#include "ihtbatch/error.hpp"
 #include "ihtbatch/network.hpp"
 #include "integer_option.hpp"
 #include "real_option.hpp"
+#include "text_option.hpp"
 
 namespace iht::cli {
 
@@ -28,6 +30,7 @@ struct ExperimentFlags {
   std::string precision = "float64";
   std::string activation = "tanh";
   std::string data = default_data_path();
+  CLI::Option* activation_option = nullptr;
 
   void add_to(CLI::App& app) {
     add_integer(app, "--max-steps", config.max_steps, 0L, static_cast<long>(kMaxStepsLimit), "Most IHT updates per run");
@@ -37,15 +40,20 @@ struct ExperimentFlags {
     app.add_option("--precision", precision, "float64 (double) or float32 (float)")->capture_default_str();
     app.add_option("--data", data,
                    "A shipped dataset (iris, wine, breast-cancer, digits) or a CSV path: header, numeric features, "
-                   "integer class last")->capture_default_str();
+                   "integer class last")->capture_default_str()->check(not_empty());
     add_integer(app, "--hidden", config.hidden, 0, kMaxNetworkParams, "Units of a hidden layer (0: none, the paper's network)");
-    app.add_option("--activation", activation, "The hidden layer's activation: tanh, relu or sigmoid")->capture_default_str();
+    activation_option =
+        app.add_option("--activation", activation, "The hidden layer's activation: tanh, relu or sigmoid")
+            ->capture_default_str();
   }
 
   /// The validated experiment config (throws InputError).
   ExperimentConfig resolve() {
     config.precision = parse_precision(precision);
     config.activation = parse_activation(activation);
+    // An activation without a hidden layer would be ignored: the run would not be the one asked for.
+    if (activation_option && activation_option->count() > 0 && config.hidden == 0)
+      throw InputError("--activation " + activation + " needs a hidden layer (--hidden H): the paper's network has none");
     validate(config);
     return config;
   }

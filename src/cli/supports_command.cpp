@@ -8,6 +8,7 @@
 #include "ihtbatch/network.hpp"
 #include "ihtbatch/dataset.hpp"
 #include "integer_option.hpp"
+#include "text_option.hpp"
 
 namespace iht::cli {
 namespace {
@@ -68,7 +69,7 @@ Command add_supports_command(CLI::App& app) {
   auto data = std::make_shared<std::string>(default_data_path());
   auto csv = std::make_shared<bool>(false);
   auto hidden = std::make_shared<int>(0);
-  sub->add_option("--data", *data, "Dataset (gives n)")->capture_default_str();
+  sub->add_option("--data", *data, "Dataset (gives n)")->capture_default_str()->check(not_empty());
   add_integer(*sub, "--hidden", *hidden, 0, kMaxNetworkParams, "Units of a hidden layer (0: none)");
   sub->add_flag("--csv", *csv, "Print CSV (s,supports)");
   return {sub, [=] { return print_supports(*data, *hidden, *csv); }};

@@ -144,20 +144,22 @@ Command add_sweep_command(CLI::App& app) {
   auto shard_count = std::make_shared<int>(0);
   sub->add_option("--sparsity", *sparsity,
                   "Sparsity levels, e.g. 1-14, 3,5,7 or 10%,20% (default: 1..n-1 for n <= 32, "
-                  "else 1,2,5,10,20,30,50,70,90% of n)");
+                  "else 1,2,5,10,20,30,50,70,90% of n)")
+      ->check(not_empty());
   add_integer(*sub, "--runs", config->runs, 1L, kMaxRunsPerLevel, "Runs per level");
   sub->add_flag("--dense,!--no-dense", config->dense,
                 "Also run the dense baseline (s = n), paired by run index (default: on)");
   add_integer(*sub, "--seed", config->seed, uint64_t{0}, kMaxSeed, "Master seed");
   add_integer(*sub, "--threads", config->threads, 0, kMaxThreads, "CPU threads (0: all cores)");
   sub->add_option("--backend", *backend, "auto | gpu | cpu | reference")->capture_default_str();
-  sub->add_option("--out", config->out, "Output directory")->capture_default_str();
+  sub->add_option("--out", config->out, "Output directory")->capture_default_str()->check(not_empty());
   auto* resume = sub->add_flag("--resume", config->resume,
                                "Continue the unfinished sweep journaled in --out (the same configuration)");
   sub->add_flag("--restart", config->restart, "Discard a journal left in --out and start afresh")->excludes(resume);
   flags->add_to(*sub);
   sub->add_option("--shard", *shard, "I/N: this shard's runs of every level (0 <= I < N), or auto (Slurm array, "
-                                     "Kubernetes Indexed Job); join the shards with `ihtbatch merge`");
+                                     "Kubernetes Indexed Job); join the shards with `ihtbatch merge`")
+      ->check(not_empty());
   add_integer(*sub, "--shard-count", *shard_count, 0, 1000000, "Shards, for --shard auto under a Kubernetes Indexed Job");
   return {sub, [=] { return run_sweep_command(*config, *flags, *sparsity, *backend, *shard, *shard_count); }};
 }
