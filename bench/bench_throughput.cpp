@@ -280,7 +280,7 @@ int main(int argc, char** argv) {
   app.add_option("--threads", o.threads, "CPU threads (0: all cores)")->capture_default_str();
   app.add_option("--data", o.data, "a shipped dataset or a data CSV")->capture_default_str();
   app.add_option("--hidden", o.hidden, "units of a hidden layer (0: none)")->capture_default_str();
-  app.add_option("--activation", o.activation, "tanh, relu or sigmoid")->capture_default_str();
+  auto* activation = app.add_option("--activation", o.activation, "tanh, relu or sigmoid")->capture_default_str();
   app.add_flag("--csv", o.csv, "CSV table on stdout, the header lines on stderr");
   try {
     app.parse(argc, argv);
@@ -288,6 +288,8 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   try {
+    if (activation->count() > 0 && o.hidden == 0)  // as ihtbatch: it would be ignored
+      throw iht::InputError("--activation " + o.activation + " needs a hidden layer (--hidden H)");
     return bench(o);
   } catch (const iht::InputError& e) {
     std::cerr << "ihtbatch_bench: error: " << e.what() << "\n";

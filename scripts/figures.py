@@ -686,8 +686,10 @@ def main(argv=None):
     ap.add_argument("results", metavar="RESULTS_DIR", help="directory written by ihtbatch sweep")
     ap.add_argument("--out", metavar="DIR", help="figure directory (default RESULTS_DIR/figures)")
     args = ap.parse_args(argv)
-    out = args.out or os.path.join(args.results, "figures")
+    out = os.path.join(args.results, "figures") if args.out is None else args.out
     try:
+        if not out.strip():
+            raise InputError("--out: the value is empty or blank (leave it out for RESULTS_DIR/figures)")
         if not os.path.isdir(args.results):
             raise InputError(f"{args.results}: results directory not found")
         figures = build(args.results, out)

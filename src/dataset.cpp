@@ -28,24 +28,6 @@ std::string trim(const std::string& s) {
   return s.substr(begin, end - begin + 1);
 }
 
-/// `text` as a message can show it: a control byte (a NUL would end the
-/// message there, a carriage return overwrite it) as \xNN.
-std::string printable(const std::string& text) {
-  std::string out;
-  for (const char ch : text) {
-    const auto byte = static_cast<unsigned char>(ch);
-    if (byte >= 0x20 && byte != 0x7f) {
-      out += ch;
-      continue;
-    }
-    static const char kHex[] = "0123456789abcdef";
-    out += "\\x";
-    out += kHex[byte >> 4];
-    out += kHex[byte & 15];
-  }
-  return out;
-}
-
 [[noreturn]] void fail(const std::string& path, long line, const std::string& problem) {
   std::string where = path;
   if (line > 0) where += ":" + std::to_string(line);
@@ -64,13 +46,13 @@ bool is_number(const std::string& text) {
 /// the label's own check, which refuses it as not an integer).
 double parse_number(const std::string& path, long line, const std::string& column_name,
                     const std::string& text, bool is_label = false) {
-  const std::string column = printable(column_name);
+  const std::string& column = column_name;
   const std::string t = trim(text);
   if (t.empty()) fail(path, line, "column '" + column + "' is empty");
   char* end = nullptr;
   const double v = std::strtod(t.c_str(), &end);
   if (end != t.c_str() + t.size())
-    fail(path, line, "column '" + column + "': '" + printable(t) + "' is not a number");
+    fail(path, line, "column '" + column + "': '" + t + "' is not a number");
   // Too large is infinite. Too small (strtod's ERANGE) is zero or subnormal:
   // zero is kept (the nearest double, as any reader rounds it); a nonzero
   // subnormal is refused by name, since the standardization (docs/SPEC.md
@@ -125,9 +107,11 @@ Dataset parse_stream(std::istream& in, const std::string& path) {
     if (!trim(line).empty()) header = split_fields(line);
   }
   // A file whose lines end in a bare carriage return (classic Mac OS) reads
-  // as one line: say so, not "no data rows".
+  // as one line: say so, not "no data rows". (A carriage return beside a
+  // header field, with lines after it, is blank space around the field.)
   const auto cr = line.find('\r');
-  if (!header.empty() && cr != std::string::npos && !trim(line.substr(cr)).empty())
+  if (!header.empty() && cr != std::string::npos && !trim(line.substr(cr)).empty() &&
+      in.peek() == std::char_traits<char>::eof())
     fail(path, line_no, "lines end in a bare carriage return (\\r): save the file with \\n or \\r\\n line endings");
   if (header.empty()) fail(path, 0, "empty file (expected a header row, then data rows)");
   if (header.size() < 2)
@@ -221,17 +205,18 @@ Dataset make_dataset(const std::string& label, std::vector<std::string> feature_
 }
 
 Dataset load_dataset(const std::string& name_or_path) {
-  if (name_or_path.empty())
-    throw InputError("no dataset named (an empty --data or IHTBATCH_DATA): name a shipped dataset (" +
+  if (trim(name_or_path).empty())
+    throw InputError("no dataset named (an empty or blank --data or IHTBATCH_DATA): name a shipped dataset (" +
                      shipped_names() + ") or a CSV file");
   for (const auto& [name, text] : shipped_datasets())
     if (name == name_or_path) return parse_csv(text, name);
   // A name that is no file and has no path or .csv in it was meant as a
   // shipped dataset's ("IRIS", "breast_cancer"): list them.
+  // (Where the file system cannot say, the file's own error is the message.)
   std::error_code ec;
   const bool looks_like_name = name_or_path.find('/') == std::string::npos && name_or_path.find('.') == std::string::npos;
-  if (looks_like_name && !std::filesystem::exists(name_or_path, ec))
-    fail(printable(name_or_path), 0,
+  if (looks_like_name && !std::filesystem::exists(name_or_path, ec) && !ec)
+    fail(name_or_path, 0,
          "no such file, and no shipped dataset of that name (" + shipped_names() + ")");
   return load_csv(name_or_path);
 }

@@ -191,7 +191,7 @@ expect 2 "sublabel.csv:3: class label '1e-320' is not a non-negative integer" --
 expect 2 "IRIS: no such file, and no shipped dataset of that name (iris, wine, breast-cancer, digits)" -- run --data IRIS --sparsity 3 --run 0
 expect 2 "--data: the value is empty" -- run --data "" --sparsity 3 --run 0
 expect 2 "--data: the value is empty" -- supports --data ""
-if out=$(IHTBATCH_DATA= "$bin" run --sparsity 3 --run 0 2>&1); [[ $? -eq 2 && "$out" == *"an empty --data or IHTBATCH_DATA"* ]]; then
+if out=$(IHTBATCH_DATA= "$bin" run --sparsity 3 --run 0 2>&1); [[ $? -eq 2 && "$out" == *"an empty or blank --data or IHTBATCH_DATA"* ]]; then
   passes=$((passes + 1))
 else
   echo "FAIL: IHTBATCH_DATA= -> $out"; fails=$((fails + 1))
@@ -202,6 +202,21 @@ expect 2 "--sparsity: the value is empty" -- compare --sparsity " " --runs 1
 expect 2 "--out: the value is empty" -- sweep --out "" --runs 1
 expect 2 "--shard: the value is empty" -- sweep --shard "" --runs 1 --out "$tmp/o"
 expect 2 "--out: the value is empty" -- merge --out "" "$tmp/a" "$tmp/b"
+# --flag= with nothing after it: CLI11 would take the next argument as the value.
+expect 2 "--out: the value is empty or blank" -- sweep --out= --resume --runs 1
+expect 2 "--sparsity: the value is empty or blank" -- sweep --sparsity= --no-dense --runs 1 --out "$tmp/o"
+[[ ! -e ./--resume ]] && passes=$((passes + 1)) || { echo "FAIL: --out= made a directory named --resume"; fails=$((fails + 1)); }
+# A bare name that is a file is read as the file; a symlink loop says so.
+printf 'a,b,y\n1,2,0\n3,4,1\n' > "$tmp/plain"
+if (cd "$tmp" && "$bin" supports --data plain >/dev/null 2>&1); then passes=$((passes + 1)); else echo "FAIL: --data plain (a file)"; fails=$((fails + 1)); fi
+ln -s loopy "$tmp/loopy"
+if out=$(cd "$tmp" && "$bin" supports --data loopy 2>&1); [[ $? -eq 2 && "$out" == *"loopy: cannot open file"* ]]; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: --data loopy (a symlink loop) -> $out"; fails=$((fails + 1))
+fi
+# Control bytes a user gave are shown escaped, in any message.
+expect 2 "unknown precision 'float\x0d32'" -- run --precision $'float\r32' --sparsity 3 --run 0
 # An activation without a hidden layer would be ignored.
 expect 2 "--activation relu needs a hidden layer (--hidden H)" -- sweep --activation relu --runs 1 --out "$tmp/o"
 expect 2 "--activation tanh needs a hidden layer" -- run --activation tanh --hidden 0 --sparsity 3 --run 0

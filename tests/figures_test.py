@@ -107,6 +107,10 @@ def expect_bad_input(script, res, label):
 
 
 def check_bad_inputs(script, res, tmp):
+    # An empty --out is not the default directory.
+    rc, _, err = run([sys.executable, script, res, "--out", ""])
+    check(rc == 2 and "--out: the value is empty" in err, f"--out '': exit code {rc}, {err.strip()[-300:]}")
+
     empty = os.path.join(tmp, "no_runs")
     os.makedirs(empty)
     expect_bad_input(script, empty, "directory without runs.csv")

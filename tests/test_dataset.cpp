@@ -163,7 +163,7 @@ TEST(Dataset, AMissingNameListsTheShippedOnes) {
     load_dataset("");
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("no dataset named (an empty --data or IHTBATCH_DATA)"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("no dataset named (an empty or blank --data or IHTBATCH_DATA)"), std::string::npos)
         << e.what();
   }
 }
@@ -173,13 +173,23 @@ TEST(Dataset, MessagesShowControlBytes) {
   const char with_nul[] = "a,b,y\n1,2\0,0\n3,4,1\n";
   expect_error("nul.csv", std::string(with_nul, sizeof with_nul - 1), {":2:", "column 'b': '2\\x00' is not a number"});
   expect_error("cr_field.csv", "a,b\x01,y\n1,2\r5,0\n3,4,1\n", {":2:", "column 'b\\x01': '2\\x0d5' is not a number"});
+  // strtod skips a leading \v: the label's and the range's messages show it too.
+  expect_error("vt_label.csv", "a,y\n1,0\n2,\v1.5\n", {":3:", "class label '\\x0b1.5' is not a non-negative integer"});
+  expect_error("vt_range.csv", "a,y\n1,0\n2,\v2000\n", {":3:", "class label \\x0b2000 is out of range"});
+  // Every InputError: a NUL, DEL and CR escaped; UTF-8 kept.
+  const char raw[] = "l\xC3\xA4ngd\0\x7f\r";
+  EXPECT_EQ(std::string(InputError(std::string(raw, sizeof raw - 1)).what()), "l\xC3\xA4ngd\\x00\\x7f\\x0d");
 }
 
 TEST(Dataset, BareCarriageReturnLineEndings) {
   // Classic Mac OS line endings: the file is one line; said so, not "no data rows".
   expect_error("mac.csv", "a,b,y\r1,2,0\r3,4,1\r", {":1:", "lines end in a bare carriage return"});
-  // \r\n endings are read as lines.
+  // \r\n endings are read as lines, and a carriage return beside a header
+  // field, with lines after it, is blank space around the field.
   EXPECT_EQ(load_csv(write_temp("dos.csv", "a,b,y\r\n1,2,0\r\n3,4,1\r\n")).samples, 2);
+  const Dataset beside = load_csv(write_temp("cr_beside.csv", "a,b\r,y\n1,2,0\n3,4,1\n"));
+  EXPECT_EQ(beside.samples, 2);
+  EXPECT_EQ(beside.feature_names[1], "b");
 }
 
 TEST(Dataset, SubnormalLabelIsNotAnInteger) {

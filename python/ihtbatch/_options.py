@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import operator
 import os
-from typing import Any, Sequence, Tuple, Union
+from typing import Any, Optional, Sequence, Tuple, Union
 
 from . import _core
 
@@ -80,16 +80,27 @@ def _arrays(x: Any, y: Any) -> "_core.Dataset":
     return _core.dataset_from_arrays(xs, ys, label, names)
 
 
-def experiment(precision: str, hidden: int, activation: str, max_steps: int, tol: float, monte: int,
+def experiment_activation(activation: Optional[str]) -> str:
+    """The activation an experiment runs with: None is the default, tanh."""
+    return "tanh" if activation is None else _text("--activation", activation)
+
+
+def experiment(precision: str, hidden: int, activation: Optional[str], max_steps: int, tol: float, monte: int,
                step_size: float) -> "_core.ExperimentConfig":
-    return _core.experiment(
+    """activation None: the default (tanh). Given without a hidden layer it is
+    refused, as the CLI's --activation without --hidden: it would be ignored."""
+    units = integer("--hidden", hidden, 0, _LIMITS["hidden"])
+    config = _core.experiment(
         max_steps=integer("--max-steps", max_steps, 0, _LIMITS["max_steps"]),
         tol=real("--tol", tol),
         monte=integer("--monte", monte, 1, _LIMITS["monte"]),
         step_size=real("--step-size", step_size),
         precision=_text("--precision", precision),
-        hidden=integer("--hidden", hidden, 0, _LIMITS["hidden"]),
-        activation=_text("--activation", activation))
+        hidden=units,
+        activation=experiment_activation(activation))
+    if activation is not None and units == 0:
+        raise InputError(f"--activation {activation} needs a hidden layer (--hidden H): the paper's network has none")
+    return config
 
 
 def sparsity(levels: Union[None, int, str, Sequence[Union[int, str]]]) -> str:

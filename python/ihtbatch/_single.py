@@ -41,7 +41,7 @@ class Run:
 
 def run(data: DataArg = "iris", sparsity: int = 7, *, run: Optional[int] = None, seed: int = 0,
         data_seed: Optional[int] = None, init_seed: Optional[int] = None, support_seed: Optional[int] = None,
-        hidden: int = 0, activation: str = "tanh", backend: str = "auto", precision: str = "float64",
+        hidden: int = 0, activation: Optional[str] = None, backend: str = "auto", precision: str = "float64",
         max_steps: int = 10000, tol: float = 0.05, monte: int = 100, step_size: float = 0.0,
         trace: bool = True) -> Run:
     """One run, as ``ihtbatch run``: either run ``run`` of the sweep with
@@ -107,7 +107,7 @@ class Comparison:
 
 def compare(data: DataArg = "iris", sparsity: Union[None, int, str, Sequence[Union[int, str]]] = None,
             runs: int = 200, *, backend: str = "auto", against: str = "reference", hidden: int = 0,
-            activation: str = "tanh", precision: str = "float64", seed: int = 0, threads: int = 0,
+            activation: Optional[str] = None, precision: str = "float64", seed: int = 0, threads: int = 0,
             max_steps: int = 10000, tol: float = 0.05, monte: int = 100, step_size: float = 0.0,
             progress: Optional[bool] = None) -> Comparison:
     """The same runs on ``backend`` and ``against``, as ``ihtbatch compare``

@@ -139,7 +139,7 @@ def _levels(levels: Sequence[int]) -> str:
 
 
 def sweep(data: DataArg = "iris", sparsity: Union[None, int, str, Sequence[Union[int, str]]] = None,
-          runs: int = 1000, *, dense: bool = True, hidden: int = 0, activation: str = "tanh",
+          runs: int = 1000, *, dense: bool = True, hidden: int = 0, activation: Optional[str] = None,
           backend: str = "auto", precision: str = "float64", seed: int = 0, threads: int = 0,
           out: Union[None, str, os.PathLike] = None, resume: bool = False, restart: bool = False,
           shard: Union[None, str, Tuple[int, int]] = None, max_steps: int = 10000, tol: float = 0.05,
@@ -154,7 +154,8 @@ def sweep(data: DataArg = "iris", sparsity: Union[None, int, str, Sequence[Union
         int, or a list; None: 1..n-1 for n <= 32 parameters, else 1-90 % of n.
     runs: runs per level. dense: also the dense baseline (s = n).
     hidden, activation: a hidden layer of that many units ("tanh", "relu",
-        "sigmoid"); 0: the paper's one-layer network.
+        "sigmoid"; None: tanh); 0: the paper's one-layer network, with which
+        an activation is refused (it would be ignored).
     backend: "auto" (the fastest available), "gpu", "cpu" or "reference".
     precision: "float64" or "float32". seed: the master seed.
     threads: CPU threads (0: all cores).
@@ -181,6 +182,8 @@ def sweep(data: DataArg = "iris", sparsity: Union[None, int, str, Sequence[Union
     index, count = _options.shard(shard)
     data_set = _options.dataset(data)
     config = _options.experiment(precision, hidden, activation, max_steps, tol, monte, step_size)
+    if out is not None and not os.fspath(out).strip():
+        raise InputError("--out: the value is empty or blank (None for a temporary directory)")
     with contextlib.ExitStack() as stack:
         where = Path(out) if out is not None else Path(stack.enter_context(
             tempfile.TemporaryDirectory(prefix="ihtbatch-")))

@@ -24,6 +24,8 @@ Y = np.array([0, 1] * 5)
     (dict(step_size=-1.0), "step"),
     (dict(precision="float16"), "float16"),
     (dict(activation="gelu"), "gelu"),
+    (dict(activation="relu"), "--activation relu needs a hidden layer (--hidden H)"),
+    (dict(out=""), "--out: the value is empty or blank"),
     (dict(backend="tpu"), "--backend"),
     (dict(sparsity="40"), "--sparsity 40 is out of range"),
     (dict(sparsity="1-x"), "--sparsity"),
@@ -59,6 +61,10 @@ def test_run_and_compare_refuse_bad_input():
         ihtbatch.run("iris", 3, data_seed=1)
     with pytest.raises(ihtbatch.InputError, match="either --run"):
         ihtbatch.run("iris", 3, run=1, data_seed=1, init_seed=2, support_seed=3)
+    with pytest.raises(ihtbatch.InputError, match="needs a hidden layer"):
+        ihtbatch.run("iris", 3, activation="sigmoid")
+    with pytest.raises(ihtbatch.InputError, match="needs a hidden layer"):
+        ihtbatch.compare("iris", 3, runs=1, activation="tanh", progress=False)
     with pytest.raises(ihtbatch.InputError, match="--against"):
         ihtbatch.compare("iris", 3, runs=1, against="abacus", progress=False)
 

@@ -138,7 +138,11 @@ def test_signature_defaults_are_the_engines():
         params = inspect.signature(fn).parameters
         for key, value in engine.items():
             if key in params and not (fn is ihtbatch.compare and key == "runs"):  # compare's own: 200
-                assert params[key].default == value, (fn.__name__, key)
+                default = params[key].default
+                if key == "activation":  # None stands for the engine's (given, it needs a hidden layer)
+                    assert default is None, fn.__name__
+                    default = ihtbatch._options.experiment_activation(None)
+                assert default == value, (fn.__name__, key)
 
 
 def test_progress_bar_writes_to_stderr_when_asked(capsys):

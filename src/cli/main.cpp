@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <new>
+#include <string>
 #include <vector>
 
 #include "commands.hpp"
@@ -20,6 +21,19 @@ int main(int argc, char** argv) {
                                                    iht::cli::add_compare_command(app),
                                                    iht::cli::add_supports_command(app),
                                                    iht::cli::add_merge_command(app)};
+  // CLI11 reads `--out=` as `--out` and takes the next argument for its
+  // value (`--out= --resume` wrote into a directory named --resume): an
+  // option given `=` and nothing after it is refused here.
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() > 3 && arg.rfind("--", 0) == 0 && arg.find('=') == arg.size() - 1) {
+      std::cerr << arg.substr(0, arg.size() - 1)
+                << ": the value is empty or blank (leave the flag out for its default)\n"
+                   "Run with --help for more information.\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

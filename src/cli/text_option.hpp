@@ -12,7 +12,7 @@ inline CLI::Validator not_empty() {
   return CLI::Validator(
       [](std::string& text) {
         return text.find_first_not_of(" \t\r\n") == std::string::npos
-                   ? std::string("the value is empty (leave the flag out for its default)")
+                   ? std::string("the value is empty or blank (leave the flag out for its default)")
                    : std::string();
       },
       "", "NOT_EMPTY");
