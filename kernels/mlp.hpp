@@ -144,6 +144,9 @@ struct Mlp {
     for (; j0 + kWide <= count; j0 += kWide)
       affine_tile<kWide, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out);
     if (kWide > 4 && count - j0 >= 4) affine_tile<4, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out), j0 += 4;
+    // Three left (IRIS's classes), on the CPU: one tile of 3, whose 6 chains
+    // overlap, not one of 2 and then one of 1 (measured: bench/README.md).
+    if (kChunks > 1 && count - j0 == 3) affine_tile<3, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out), j0 += 3;
     if (count - j0 >= 2) affine_tile<2, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out), j0 += 2;
     if (count - j0 >= 1) affine_tile<1, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out);
   }
@@ -215,9 +218,17 @@ struct Mlp {
     affine<kChunks>(w, k, buf.hidden, h, stride, theta + sh.out_weights(), c, theta + sh.out_biases(), c, buf.logits);
   }
 
+  /// How many chunks a body is handed at once (ChunkCount<N>::value).
+  template <int N>
+  struct ChunkCount {
+    static constexpr int value = N;
+  };
+
   /// Runs the forward pass over every chunk of the lane group at `first`
-  /// (kForwardChunks at a time, one at the end), then body(k) for each chunk
-  /// in order, k its first sample: the loop the loss pass and accuracy share.
+  /// (kForwardChunks at a time, one at the end), then body(k, ChunkCount<N>)
+  /// for those N chunks, k the first one's first sample: the loop the loss
+  /// pass and accuracy share. A body works on its chunks side by side (their
+  /// chains overlap) and visits them in order.
   template <class W, class T, class Body>
   static IHT_HD void each_forward_chunk(const W& w, const WideShape& sh, const T* theta, const SplitView<T>& data,
                                         const WideBuffers<T>& buf, int first, Body&& body) {
@@ -225,49 +236,65 @@ struct Mlp {
     const int chunks = data.stride / kWarpWidth;
     for (int t0 = 0; t0 < chunks;) {
       const int taken = kMost > 1 && chunks - t0 >= kMost ? kMost : 1;
-      if (taken == kMost)
+      if (taken == kMost) {
         forward<kMost>(w, sh, theta, data, buf, t0 * kWarpWidth + first);
-      else
+        body(t0 * kWarpWidth + first, ChunkCount<kMost>{});
+      } else {
         forward<1>(w, sh, theta, data, buf, t0 * kWarpWidth + first);
-      for (int t = t0; t < t0 + taken; ++t) body(t * kWarpWidth + first);
+        body(t0 * kWarpWidth + first, ChunkCount<1>{});
+      }
       t0 += taken;
     }
   }
 
-  /// delta_u ← act′_u · Σ_j W2[u][j]·r_j (j in order) for u0 ≤ u < u0 + kWidth.
-  template <int kWidth, class W, class T>
+  /// delta_u ← act′_u · Σ_j W2[u][j]·r_j (j in order) for u0 ≤ u < u0 + kWidth,
+  /// at the lane group's samples at k + 32·q, q < kChunks (each weight
+  /// loaded once for them all).
+  template <int kWidth, int kChunks, class W, class T>
   static IHT_HD void back_tile(const W& w, const WideShape& sh, const T* w2, const WideBuffers<T>& buf, int stride,
                                int k, int u0) {
     using V = typename W::template Vec<T>;
     using B = LaneBits<V>;
     const int c = sh.c;
-    V g[kWidth];
+    V g[kChunks][kWidth];
     IHT_UNROLL
-    for (int u = 0; u < kWidth; ++u) g[u] = V{};
-    for (int j = 0; j < c; ++j) {
-      const V r = w.load(buf.logits + j * stride + k);
+    for (int q = 0; q < kChunks; ++q)
       IHT_UNROLL
-      for (int u = 0; u < kWidth; ++u) g[u] = B::fma(r, B::splat(w2[(u0 + u) * c + j]), g[u]);
+      for (int u = 0; u < kWidth; ++u) g[q][u] = V{};
+    for (int j = 0; j < c; ++j) {
+      V r[kChunks];
+      IHT_UNROLL
+      for (int q = 0; q < kChunks; ++q) r[q] = w.load(buf.logits + j * stride + k + q * kWarpWidth);
+      IHT_UNROLL
+      for (int u = 0; u < kWidth; ++u) {
+        const V wu = B::splat(w2[(u0 + u) * c + j]);
+        IHT_UNROLL
+        for (int q = 0; q < kChunks; ++q) g[q][u] = B::fma(r[q], wu, g[q][u]);
+      }
     }
     IHT_UNROLL
-    for (int u = 0; u < kWidth; ++u) {
-      T* slot = buf.delta + (u0 + u) * stride + k;
-      W::store_at(slot, w.load(slot) * g[u]);
-    }
+    for (int q = 0; q < kChunks; ++q)
+      IHT_UNROLL
+      for (int u = 0; u < kWidth; ++u) {
+        T* slot = buf.delta + (u0 + u) * stride + k + q * kWarpWidth;
+        W::store_at(slot, w.load(slot) * g[q][u]);
+      }
   }
 
   /// The residuals back through W2 and act′ into delta, for the lane group's
-  /// samples at k: back_tile over every hidden unit.
-  template <class W, class T>
+  /// samples at k + 32·q, q < kChunks: back_tile over every hidden unit, in
+  /// tiles of 8 accumulators, then narrower ones.
+  template <int kChunks, class W, class T>
   static IHT_HD void back_through_output(const W& w, const WideShape& sh, const T* theta, const WideBuffers<T>& buf,
                                          int stride, int k) {
+    constexpr int kWide = 8 / kChunks;
     const T* w2 = theta + sh.out_weights();
     const int h = sh.h;
     int u0 = 0;
-    for (; u0 + 8 <= h; u0 += 8) back_tile<8>(w, sh, w2, buf, stride, k, u0);
-    if (h - u0 >= 4) back_tile<4>(w, sh, w2, buf, stride, k, u0), u0 += 4;
-    if (h - u0 >= 2) back_tile<2>(w, sh, w2, buf, stride, k, u0), u0 += 2;
-    if (h - u0 >= 1) back_tile<1>(w, sh, w2, buf, stride, k, u0);
+    for (; u0 + kWide <= h; u0 += kWide) back_tile<kWide, kChunks>(w, sh, w2, buf, stride, k, u0);
+    if (kWide > 4 && h - u0 >= 4) back_tile<4, kChunks>(w, sh, w2, buf, stride, k, u0), u0 += 4;
+    if (h - u0 >= 2) back_tile<2, kChunks>(w, sh, w2, buf, stride, k, u0), u0 += 2;
+    if (h - u0 >= 1) back_tile<1, kChunks>(w, sh, w2, buf, stride, k, u0);
   }
 
   /// [y = 0] for the lane group's samples at k: the sample mask (targets row
@@ -370,39 +397,63 @@ struct Mlp {
     typename W::template Lanes<T> loss;
     w.template each_group<T>([&](int first) IHT_LAMBDA {
       V total{};
-      each_forward_chunk(w, sh, theta, data, buf, first, [&](int k) IHT_LAMBDA {
-        T* z = buf.logits + k;
-        const V valid = w.load(data.t + k);  // 1, or 0 for padding
-        V zmax = w.load(z);
-        for (int j = 1; j < c; ++j) {
-          const V zj = w.load(z + j * stride);
-          zmax = zj > zmax ? zj : zmax;
+      each_forward_chunk(w, sh, theta, data, buf, first, [&](int k0, auto chunks) IHT_LAMBDA {
+        constexpr int kQ = decltype(chunks)::value;
+        // Each chunk's softmax as one chunk's alone, the chunks side by side.
+        T* z[kQ];
+        V valid[kQ], zmax[kQ], zy[kQ], sum[kQ];
+        IHT_UNROLL
+        for (int q = 0; q < kQ; ++q) {
+          z[q] = buf.logits + k0 + q * kWarpWidth;
+          valid[q] = w.load(data.t + k0 + q * kWarpWidth);  // 1, or 0 for padding
+          zmax[q] = w.load(z[q]);
         }
+        for (int j = 1; j < c; ++j)
+          IHT_UNROLL
+          for (int q = 0; q < kQ; ++q) {
+            const V zj = w.load(z[q] + j * stride);
+            zmax[q] = zj > zmax[q] ? zj : zmax[q];
+          }
         // z_y: the one-hot's one term. Its first product an explicit FMA too,
         // so no compiler can fold a bare product into the subtraction below.
-        V zy = B::fma(class0(w, data, c, k), w.load(z), V{});
-        for (int j = 1; j < c; ++j) zy = B::fma(w.load(data.t + j * stride + k), w.load(z + j * stride), zy);
-        V sum{};
-        for (int j = 0; j < c; ++j) {
-          const V e = exp_nonpositive(w.load(z + j * stride) - zmax);
-          sum = sum + e;
-          W::store_at(z + j * stride, e);
+        IHT_UNROLL
+        for (int q = 0; q < kQ; ++q) zy[q] = B::fma(class0(w, data, c, k0 + q * kWarpWidth), w.load(z[q]), V{});
+        for (int j = 1; j < c; ++j)
+          IHT_UNROLL
+          for (int q = 0; q < kQ; ++q)
+            zy[q] = B::fma(w.load(data.t + j * stride + k0 + q * kWarpWidth), w.load(z[q] + j * stride), zy[q]);
+        IHT_UNROLL
+        for (int q = 0; q < kQ; ++q) sum[q] = V{};
+        for (int j = 0; j < c; ++j)
+          IHT_UNROLL
+          for (int q = 0; q < kQ; ++q) {
+            const V e = exp_nonpositive(w.load(z[q] + j * stride) - zmax[q]);
+            sum[q] = sum[q] + e;
+            W::store_at(z[q] + j * stride, e);
+          }
+        IHT_UNROLL
+        for (int q = 0; q < kQ; ++q) {
+          const V term = (zmax[q] - zy[q]) + log_positive(sum[q]);  // logsumexp(z) − z_y
+          total = total + (valid[q] != T(0) ? term : V{});
         }
-        const V term = (zmax - zy) + log_positive(sum);  // logsumexp(z) − z_y
-        total = total + (valid != T(0) ? term : V{});
         if constexpr (kGrad) {
           // softmax − onehot; class 0's is minus the others' sum (their sum is
           // 0), so with two classes the gradients are exact negatives and
           // their ties exact (docs/SPEC.md §9), as in the compact engine.
-          const V inv = valid / sum;
-          V others{};
-          for (int j = 1; j < c; ++j) {
-            const V r = B::fma(w.load(z + j * stride), inv, V{} - w.load(data.t + j * stride + k));
-            others = others + r;
-            W::store_at(z + j * stride, r);
-          }
-          W::store_at(z, V{} - others);
-          if (h > 0) back_through_output(w, sh, theta, buf, stride, k);
+          V inv[kQ], others[kQ];
+          IHT_UNROLL
+          for (int q = 0; q < kQ; ++q) inv[q] = valid[q] / sum[q], others[q] = V{};
+          for (int j = 1; j < c; ++j)
+            IHT_UNROLL
+            for (int q = 0; q < kQ; ++q) {
+              const V r = B::fma(w.load(z[q] + j * stride), inv[q],
+                                 V{} - w.load(data.t + j * stride + k0 + q * kWarpWidth));
+              others[q] = others[q] + r;
+              W::store_at(z[q] + j * stride, r);
+            }
+          IHT_UNROLL
+          for (int q = 0; q < kQ; ++q) W::store_at(z[q], V{} - others[q]);
+          if (h > 0) back_through_output<kQ>(w, sh, theta, buf, stride, k0);
         }
       });
       w.store(loss, first, total);
@@ -442,18 +493,21 @@ struct Mlp {
     typename W::template Lanes<T> correct;
     w.template each_group<T>([&](int first) IHT_LAMBDA {
       V right{};
-      each_forward_chunk(w, sh, theta, data, buf, first, [&](int k) IHT_LAMBDA {
-        const T* z = buf.logits + k;
-        V best_z = w.load(z), best{};
-        for (int j = 1; j < c; ++j) {
-          const V zj = w.load(z + j * stride);
-          const auto better = zj > best_z;
-          best_z = better ? zj : best_z;
-          best = better ? V{} + T(j) : best;
+      each_forward_chunk(w, sh, theta, data, buf, first, [&](int k0, auto chunks) IHT_LAMBDA {
+        for (int q = 0; q < decltype(chunks)::value; ++q) {
+          const int k = k0 + q * kWarpWidth;
+          const T* z = buf.logits + k;
+          V best_z = w.load(z), best{};
+          for (int j = 1; j < c; ++j) {
+            const V zj = w.load(z + j * stride);
+            const auto better = zj > best_z;
+            best_z = better ? zj : best_z;
+            best = better ? V{} + T(j) : best;
+          }
+          V hit = best == T(0) ? class0(w, data, c, k) : V{};  // [y = best]; 0 for padding
+          for (int j = 1; j < c; ++j) hit = best == T(j) ? w.load(data.t + j * stride + k) : hit;
+          right = right + hit;
         }
-        V hit = best == T(0) ? class0(w, data, c, k) : V{};  // [y = best]; 0 for padding
-        for (int j = 1; j < c; ++j) hit = best == T(j) ? w.load(data.t + j * stride + k) : hit;
-        right = right + hit;
       });
       w.store(correct, first, right);
     });
