@@ -107,12 +107,12 @@ Dataset parse_stream(std::istream& in, const std::string& path) {
     if (!trim(line).empty()) header = split_fields(line);
   }
   // A file whose lines end in a bare carriage return (classic Mac OS) reads
-  // as one line: say so, not "no data rows". (A carriage return beside a
-  // header field, with lines after it, is blank space around the field.)
+  // as one line: where no data row follows, that is said, not "no data
+  // rows". (A carriage return beside a header field, with data rows after
+  // it, is blank space around the field.)
   const auto cr = line.find('\r');
-  if (!header.empty() && cr != std::string::npos && !trim(line.substr(cr)).empty() &&
-      in.peek() == std::char_traits<char>::eof())
-    fail(path, line_no, "lines end in a bare carriage return (\\r): save the file with \\n or \\r\\n line endings");
+  const bool header_holds_lines = !header.empty() && cr != std::string::npos && !trim(line.substr(cr)).empty();
+  const long header_line = line_no;
   if (header.empty()) fail(path, 0, "empty file (expected a header row, then data rows)");
   if (header.size() < 2)
     fail(path, line_no, "header has " + std::to_string(header.size()) +
@@ -146,6 +146,8 @@ Dataset parse_stream(std::istream& in, const std::string& path) {
     max_label = std::max(max_label, static_cast<int>(label));
   }
   data.samples = static_cast<int>(data.y.size());
+  if (data.samples == 0 && header_holds_lines)
+    fail(path, header_line, "lines end in a bare carriage return (\\r): save the file with \\n or \\r\\n line endings");
   check_classes_and_split(data, labels, max_label);
   return data;
 }

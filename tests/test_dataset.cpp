@@ -184,6 +184,7 @@ TEST(Dataset, MessagesShowControlBytes) {
 TEST(Dataset, BareCarriageReturnLineEndings) {
   // Classic Mac OS line endings: the file is one line; said so, not "no data rows".
   expect_error("mac.csv", "a,b,y\r1,2,0\r3,4,1\r", {":1:", "lines end in a bare carriage return"});
+  expect_error("mac_tail.csv", "a,b,y\r1,2,0\r3,4,1\r\n\n", {":1:", "lines end in a bare carriage return"});
   // \r\n endings are read as lines, and a carriage return beside a header
   // field, with lines after it, is blank space around the field.
   EXPECT_EQ(load_csv(write_temp("dos.csv", "a,b,y\r\n1,2,0\r\n3,4,1\r\n")).samples, 2);

@@ -47,8 +47,9 @@ def run(data: DataArg = "iris", sparsity: int = 7, *, run: Optional[int] = None,
     """One run, as ``ihtbatch run``: either run ``run`` of the sweep with
     master seed ``seed`` (the same row as that sweep's), or the three seeds.
     The row comes from ``backend``; the split, θ⁰, the gradient at θ* and the
-    trace from the float64 reference. Raises ``ihtbatch.InputError``; Ctrl-C
-    stops it (KeyboardInterrupt)."""
+    trace from the float64 reference. ``activation``: the hidden layer's
+    (None: tanh; refused with ``hidden=0``). Raises ``ihtbatch.InputError``;
+    Ctrl-C stops it (KeyboardInterrupt)."""
     seeds: List[int] = []
     given = [s is not None for s in (data_seed, init_seed, support_seed)]
     if any(given) and not all(given):
@@ -112,7 +113,7 @@ def compare(data: DataArg = "iris", sparsity: Union[None, int, str, Sequence[Uni
             progress: Optional[bool] = None) -> Comparison:
     """The same runs on ``backend`` and ``against``, as ``ihtbatch compare``
     (default levels: every sparse level and the dense one). The reference runs
-    in float64 whatever ``precision``. ``progress``: a bar (None: in terminals
+    in float64 whatever ``precision``. ``activation`` as for ``run``. ``progress``: a bar (None: in terminals
     and notebooks). Ctrl-C stops it and raises KeyboardInterrupt (a half-made
     comparison is not kept)."""
     import numpy  # noqa: F401  see run()

@@ -23,13 +23,13 @@ int main(int argc, char** argv) {
                                                    iht::cli::add_merge_command(app)};
   // CLI11 reads `--out=` as `--out` and takes the next argument for its
   // value (`--out= --resume` wrote into a directory named --resume): an
-  // option given `=` and nothing after it is refused here.
+  // argument `--name=` with nothing after the `=` is refused here.
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--") break;
     if (arg.size() > 3 && arg.rfind("--", 0) == 0 && arg.find('=') == arg.size() - 1) {
-      std::cerr << arg.substr(0, arg.size() - 1)
-                << ": the value is empty or blank (leave the flag out for its default)\n"
+      std::cerr << iht::printable(arg)
+                << ": nothing after the '=' (give a value, or leave the flag out for its default)\n"
                    "Run with --help for more information.\n";
       return 2;
     }
@@ -37,8 +37,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // CLI11's message quotes the argument as given: its control bytes escaped.
+    std::cerr << iht::printable(e.what()) << "\nRun with --help for more information.\n";
+    return 2;
   }
   // A result written to a full disk or a closed descriptor must not pass for
   // success: standard output is checked once everything is written to it.
