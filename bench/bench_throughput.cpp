@@ -288,8 +288,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   try {
-    if (activation->count() > 0 && o.hidden == 0)  // as ihtbatch: it would be ignored
-      throw iht::InputError("--activation " + o.activation + " needs a hidden layer (--hidden H)");
+    if (activation->count() > 0) iht::check_activation_given(o.activation, o.hidden);  // as ihtbatch's
     return bench(o);
   } catch (const iht::InputError& e) {
     std::cerr << "ihtbatch_bench: error: " << e.what() << "\n";

@@ -48,6 +48,11 @@ std::string to_string(Activation a) {
   return "unknown";
 }
 
+void check_activation_given(const std::string& activation, int hidden) {
+  if (hidden == 0)
+    throw InputError("--activation " + activation + " needs a hidden layer (--hidden H): the paper's network has none");
+}
+
 Activation parse_activation(const std::string& t) {
   if (t == "tanh") return Activation::kTanh;
   if (t == "relu") return Activation::kRelu;

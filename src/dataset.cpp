@@ -44,15 +44,13 @@ bool is_number(const std::string& text) {
 
 /// A feature's value, or the label's (`is_label`: a subnormal is then left to
 /// the label's own check, which refuses it as not an integer).
-double parse_number(const std::string& path, long line, const std::string& column_name,
+double parse_number(const std::string& path, long line, const std::string& column,
                     const std::string& text, bool is_label = false) {
-  const std::string& column = column_name;
   const std::string t = trim(text);
   if (t.empty()) fail(path, line, "column '" + column + "' is empty");
   char* end = nullptr;
   const double v = std::strtod(t.c_str(), &end);
-  if (end != t.c_str() + t.size())
-    fail(path, line, "column '" + column + "': '" + t + "' is not a number");
+  if (end != t.c_str() + t.size()) fail(path, line, "column '" + column + "': '" + t + "' is not a number");
   // Too large is infinite. Too small (strtod's ERANGE) is zero or subnormal:
   // zero is kept (the nearest double, as any reader rounds it); a nonzero
   // subnormal is refused by name, since the standardization (docs/SPEC.md

@@ -27,4 +27,8 @@ Precision parse_precision(const std::string& text);  // "double"/"float64", "flo
 std::string to_string(Activation a);
 Activation parse_activation(const std::string& text);  // tanh, relu, sigmoid
 
+/// An --activation the user gave, checked against --hidden: InputError when
+/// there is no hidden layer (the activation would be ignored).
+void check_activation_given(const std::string& activation, int hidden);
+
 }  // namespace iht

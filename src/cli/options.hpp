@@ -9,7 +9,6 @@
 #include "ihtbatch/config.hpp"
 #include "ihtbatch/dataset.hpp"
 #include "ihtbatch/engines.hpp"
-#include "ihtbatch/error.hpp"
 #include "ihtbatch/network.hpp"
 #include "integer_option.hpp"
 #include "real_option.hpp"
@@ -51,9 +50,7 @@ struct ExperimentFlags {
   ExperimentConfig resolve() {
     config.precision = parse_precision(precision);
     config.activation = parse_activation(activation);
-    // An activation without a hidden layer would be ignored: the run would not be the one asked for.
-    if (activation_option && activation_option->count() > 0 && config.hidden == 0)
-      throw InputError("--activation " + activation + " needs a hidden layer (--hidden H): the paper's network has none");
+    if (activation_option && activation_option->count() > 0) check_activation_given(activation, config.hidden);
     validate(config);
     return config;
   }
