@@ -146,7 +146,8 @@ struct Mlp {
     if (kWide > 4 && count - j0 >= 4) affine_tile<4, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out), j0 += 4;
     // Three left (IRIS's classes), on the CPU: one tile of 3, whose 6 chains
     // overlap, not one of 2 and then one of 1 (measured: bench/README.md).
-    if (kChunks > 1 && count - j0 == 3) affine_tile<3, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out), j0 += 3;
+    if constexpr (kChunks > 1)
+      if (count - j0 == 3) affine_tile<3, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out), j0 += 3;
     if (count - j0 >= 2) affine_tile<2, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out), j0 += 2;
     if (count - j0 >= 1) affine_tile<1, kChunks>(w, k, in, rows, stride, weights, ld, bias, j0, out);
   }

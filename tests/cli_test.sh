@@ -202,6 +202,7 @@ expect 2 "--sparsity: the value is empty" -- compare --sparsity " " --runs 1
 expect 2 "--out: the value is empty" -- sweep --out "" --runs 1
 expect 2 "--shard: the value is empty" -- sweep --shard "" --runs 1 --out "$tmp/o"
 expect 2 "--out: the value is empty" -- merge --out "" "$tmp/a" "$tmp/b"
+expect 2 "shards: the value is empty or blank (name each shard's directory)" -- merge --out "$tmp/m" "$tmp/a" ""
 # --flag= with nothing after it: CLI11 would take the next argument as the value.
 # (In $tmp: a binary that took --resume for the value would make that directory.)
 if out=$(cd "$tmp" && "$bin" sweep --out= --resume --runs 1 2>&1); [[ $? -eq 2 && "$out" == *"--out=: nothing after the '='"* && ! -e "$tmp/--resume" ]]; then

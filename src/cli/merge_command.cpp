@@ -13,7 +13,9 @@ Command add_merge_command(CLI::App& app) {
   auto out = std::make_shared<std::string>("results");
   auto shards = std::make_shared<std::vector<std::string>>();
   sub->add_option("--out", *out, "Output directory")->capture_default_str()->check(not_empty());
-  sub->add_option("shards", *shards, "The shards' output directories")->required();
+  sub->add_option("shards", *shards, "The shards' output directories")
+      ->required()
+      ->check(not_empty("name each shard's directory"));
   return {sub, [=] {
             const long runs = merge_shards(*shards, *out);
             std::cerr << "merged " << shards->size() << " shards, " << runs << " runs, into " << *out << "\n";

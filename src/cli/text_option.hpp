@@ -7,12 +7,13 @@
 
 namespace iht::cli {
 
-/// A CLI11 check refusing an empty or all-blank value.
-inline CLI::Validator not_empty() {
+/// A CLI11 check refusing an empty or all-blank value; `hint` says what to
+/// do instead.
+inline CLI::Validator not_empty(std::string hint = "leave the flag out for its default") {
   return CLI::Validator(
-      [](std::string& text) {
+      [hint](std::string& text) {
         return text.find_first_not_of(" \t\r\n") == std::string::npos
-                   ? std::string("the value is empty or blank (leave the flag out for its default)")
+                   ? "the value is empty or blank (" + hint + ")"
                    : std::string();
       },
       "", "NOT_EMPTY");
