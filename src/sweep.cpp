@@ -91,6 +91,9 @@ void validate(const SweepConfig& c, const Dataset& data) {
   if (c.shard_count > c.runs)
     throw InputError(shard + ": more shards than the " + std::to_string(c.runs) + " runs per level");
   if (c.sparsities.empty() && !c.dense) throw InputError("nothing to run: no sparsity level and --no-dense");
+  // Together, --restart would win and discard the runs --resume asked to keep.
+  if (c.resume && c.restart)
+    throw InputError("--resume and --restart exclude each other: --resume continues a journal, --restart discards it");
 }
 
 std::vector<RunSpec> plan_sweep(const SweepConfig& c, const Dataset& data) {

@@ -284,7 +284,9 @@ TEST(RunSweep, ResumeComputesOnlyTheMissingRunsAndWritesTheSameFiles) {
   auto reference = make_backend(BackendKind::kReference, 1);
   Progress refused;
   EXPECT_THROW(run_sweep(c, iris(), *reference, refused), InputError);  // a journal, and no --resume
-  c.resume = true;
+  c.resume = c.restart = true;  // both: --restart would discard the runs --resume keeps
+  EXPECT_THROW(validate(c, iris()), InputError);
+  c.restart = false;
   Progress second;
   const SweepOutcome resumed = run_sweep(c, iris(), *reference, second);
   EXPECT_TRUE(resumed.complete());

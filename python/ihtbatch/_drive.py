@@ -18,7 +18,9 @@ _SLICE_S = 0.1
 def show_progress(progress: Optional[bool]) -> bool:
     """progress=None: a bar in terminals and notebooks, none in logs."""
     if progress is not None:
-        return bool(progress)
+        from ._options import boolean
+
+        return boolean("progress", progress)
     return _in_notebook() or sys.stderr.isatty()
 
 

@@ -19,9 +19,23 @@ _LIMITS = _core.limits()
 SEED_MAX = 2**64 - 1
 
 
+def _is_bool(value: Any) -> bool:
+    """Python's and numpy's booleans: True is no count, level or number."""
+    import numpy as np
+
+    return isinstance(value, (bool, np.bool_))
+
+
+def boolean(name: str, value: Any) -> bool:
+    """A switch: True or False only (bool("no") is True: a typo would flip it)."""
+    if not _is_bool(value):
+        raise InputError(f"{name}: expected True or False, not {value!r}")
+    return bool(value)
+
+
 def integer(flag: str, value: Any, lo: int, hi: int) -> int:
     """``value`` as an int in lo..hi, or InputError in the CLI's words."""
-    if isinstance(value, bool):
+    if _is_bool(value):
         raise InputError(f"{flag}: '{value}' is not an integer in {lo}..{hi}")
     try:
         number = operator.index(value)  # int, numpy integers; not 2.5 or "3"
@@ -33,21 +47,30 @@ def integer(flag: str, value: Any, lo: int, hi: int) -> int:
 
 
 def real(flag: str, value: Any) -> float:
-    if isinstance(value, bool):
+    """``value`` as a float: a number, not text (as integer() takes no "3"),
+    and not one that rounds to 0 or overflows: either would run another
+    experiment than the one asked for (the CLI refuses them too)."""
+    if _is_bool(value) or isinstance(value, (str, bytes)):
         raise InputError(f"{flag}: '{value}' is not a number")
     try:
-        return float(value)
+        number = float(value)
+    except OverflowError:
+        shown = str(value)
+        raise InputError(f"{flag}: {shown[:12] + '…' if len(shown) > 12 else shown} is too large for a double") from None
     except (TypeError, ValueError):
         raise InputError(f"{flag}: '{value}' is not a number") from None
+    if number == 0 and value != 0:
+        raise InputError(f"{flag}: {value} is too small for a double (it rounds to 0)")
+    return number
 
 
 def dataset(data: DataArg) -> "_core.Dataset":
     """A string: a shipped name ("iris"), else a CSV path, as the CLI's --data;
     a path object: always the file; or arrays (X, y)."""
     if isinstance(data, str):
-        return _core.load_dataset(data)
+        return _core.load_dataset(path_text("--data", data))
     if isinstance(data, os.PathLike):
-        return _core.load_csv(os.fspath(data))
+        return _core.load_csv(path_text("--data", data))
     if isinstance(data, tuple) and len(data) == 2:
         return _arrays(*data)
     raise InputError(f"--data: expected a shipped dataset's name, a CSV path or a tuple (X, y), "
@@ -59,6 +82,8 @@ def _arrays(x: Any, y: Any) -> "_core.Dataset":
 
     label = "(X, y)"
     names = [str(c) for c in x.columns] if hasattr(x, "columns") else []
+    if np.iscomplexobj(x):
+        raise InputError(f"{label}: X is complex; give real features")
     try:
         xs = np.ascontiguousarray(np.asarray(x, dtype=np.float64))
     except (TypeError, ValueError) as exc:
@@ -74,6 +99,10 @@ def _arrays(x: Any, y: Any) -> "_core.Dataset":
         bad = np.flatnonzero(~np.isfinite(ys) | (ys != np.floor(ys)))
         if bad.size:
             raise InputError(f"{label}: y[{bad[0]}] = {ys[bad[0]]} is not an integer class label")
+        # Beyond int64 the conversion below would wrap (2**63 to a negative label).
+        big = np.flatnonzero(np.abs(ys) >= 2.0**63)
+        if big.size:
+            raise InputError(f"{label}: y[{big[0]}] = {ys[big[0]]} is beyond int64, not a class label")
     if ys.dtype.kind == "u" and ys.size and ys.max() > np.iinfo(np.int64).max:
         raise InputError(f"{label}: y holds labels beyond int64")
     ys = np.ascontiguousarray(ys.astype(np.int64))
@@ -82,7 +111,7 @@ def _arrays(x: Any, y: Any) -> "_core.Dataset":
 
 def experiment_activation(activation: Optional[str]) -> str:
     """The activation an experiment runs with: None is the default, tanh."""
-    return "tanh" if activation is None else _text("--activation", activation)
+    return "tanh" if activation is None else text("--activation", activation)
 
 
 def experiment(precision: str, hidden: int, activation: Optional[str], max_steps: int, tol: float, monte: int,
@@ -95,7 +124,7 @@ def experiment(precision: str, hidden: int, activation: Optional[str], max_steps
         tol=real("--tol", tol),
         monte=integer("--monte", monte, 1, _LIMITS["monte"]),
         step_size=real("--step-size", step_size),
-        precision=_text("--precision", precision),
+        precision=text("--precision", precision),
         hidden=units,
         activation=experiment_activation(activation))
     if activation is not None and units == 0:
@@ -111,8 +140,8 @@ def sparsity(levels: Union[None, int, str, Sequence[Union[int, str]]]) -> str:
         if not levels.strip():
             raise InputError("--sparsity: empty (give levels, e.g. 1-14, or None for the default)")
         return levels
-    if isinstance(levels, bool):
-        raise InputError(f"--sparsity: '{levels}' is not a level")
+    if _is_bool(levels) or isinstance(levels, (bytes, bytearray)):
+        raise InputError(f"--sparsity: {levels!r} is not a level")
     try:
         return str(operator.index(levels))
     except TypeError:
@@ -126,6 +155,8 @@ def sparsity(levels: Union[None, int, str, Sequence[Union[int, str]]]) -> str:
     texts = []
     for item in items:
         if isinstance(item, str):
+            if not item.strip():  # joined, [""] would be "": the default levels
+                raise InputError(f"--sparsity: an empty level in {items!r}")
             texts.append(item)
         else:
             texts.append(str(integer("--sparsity", item, 1, 2**31 - 1)))
@@ -138,7 +169,8 @@ def shard(value: Union[None, str, Tuple[int, int]]) -> Tuple[int, int]:
         return 0, 1
     if isinstance(value, str):
         parts = value.split("/")
-        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        # ASCII digits only: isdigit() alone takes "²", which int() refuses.
+        if len(parts) != 2 or not all(p.strip().isascii() and p.strip().isdigit() for p in parts):
             raise InputError(f"--shard '{value}': expected I/N (e.g. 0/4)")
         value = (int(parts[0]), int(parts[1]))
     if not isinstance(value, tuple) or len(value) != 2:
@@ -148,7 +180,23 @@ def shard(value: Union[None, str, Tuple[int, int]]) -> Tuple[int, int]:
     return index, count
 
 
-def _text(flag: str, value: Any) -> str:
+def text(flag: str, value: Any) -> str:
     if not isinstance(value, str):
         raise InputError(f"{flag}: expected a string, not {type(value).__name__}")
     return value
+
+
+def path_text(flag: str, value: Any, instead: str = "") -> str:
+    """A file or directory name as text: not blank, and without a NUL byte
+    (the engine's C strings would end there, naming another file). `instead`:
+    what to give for the default."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise InputError(f"{flag}: expected a path, not {type(value).__name__}")
+    name = os.fspath(value)
+    if not isinstance(name, str):
+        raise InputError(f"{flag}: expected a path as text, not {type(name).__name__}")
+    if "\0" in name:
+        raise InputError(f"{flag}: {name!r} holds a NUL byte")
+    if not name.strip():
+        raise InputError(f"{flag}: the value is empty or blank" + (f" ({instead})" if instead else ""))
+    return name

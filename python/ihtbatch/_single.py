@@ -39,13 +39,14 @@ class Run:
                             index=pd.Index(self.param_names, name="param"))
 
 
-def run(data: DataArg = "iris", sparsity: int = 7, *, run: Optional[int] = None, seed: int = 0,
+def run(data: DataArg = "iris", sparsity: int = 7, *, run: Optional[int] = None, seed: Optional[int] = None,
         data_seed: Optional[int] = None, init_seed: Optional[int] = None, support_seed: Optional[int] = None,
         hidden: int = 0, activation: Optional[str] = None, backend: str = "auto", precision: str = "float64",
         max_steps: int = 10000, tol: float = 0.05, monte: int = 100, step_size: float = 0.0,
         trace: bool = True) -> Run:
     """One run, as ``ihtbatch run``: either run ``run`` of the sweep with
-    master seed ``seed`` (the same row as that sweep's), or the three seeds.
+    master seed ``seed`` (None: 0; the same row as that sweep's), or the three
+    seeds (then neither ``run`` nor ``seed``).
     The row comes from ``backend``; the split, θ⁰, the gradient at θ* and the
     trace from the float64 reference. ``activation``: the hidden layer's
     (None: tanh; refused with ``hidden=0``). Raises ``ihtbatch.InputError``;
@@ -55,6 +56,9 @@ def run(data: DataArg = "iris", sparsity: int = 7, *, run: Optional[int] = None,
     if any(given) and not all(given):
         raise InputError("give all three of --data-seed, --init-seed and --support-seed")
     if all(given):
+        # As the CLI's --seed and --run: a sweep's seed names a run only with its index.
+        if run is not None or seed is not None:
+            raise InputError("give either --run (with --seed) or the three seeds, not both")
         seeds = [_options.integer(flag, value, 0, _options.SEED_MAX)
                  for flag, value in (("--data-seed", data_seed), ("--init-seed", init_seed),
                                      ("--support-seed", support_seed))]
@@ -67,8 +71,8 @@ def run(data: DataArg = "iris", sparsity: int = 7, *, run: Optional[int] = None,
                                                       step_size),
                        sparsity=_options.integer("--sparsity", sparsity, 1, 2**31 - 1),
                        run=-1 if run is None else _options.integer("--run", run, 0, _options._LIMITS["runs"] - 1),
-                       seed=_options.integer("--seed", seed, 0, _options.SEED_MAX), seeds=seeds, backend=backend,
-                       trace=bool(trace))
+                       seed=_options.integer("--seed", 0 if seed is None else seed, 0, _options.SEED_MAX), seeds=seeds,
+                       backend=_options.text("--backend", backend), trace=_options.boolean("trace", trace))
     if drive(job.job, 1, False, "run"):
         raise KeyboardInterrupt("run interrupted")
     d = job.values()
@@ -124,8 +128,8 @@ def compare(data: DataArg = "iris", sparsity: Union[None, int, str, Sequence[Uni
         experiment=_options.experiment(precision, hidden, activation, max_steps, tol, monte, step_size),
         sparsity=_options.sparsity(sparsity), runs=_options.integer("--runs", runs, 1, _options._LIMITS["runs"]),
         seed=_options.integer("--seed", seed, 0, _options.SEED_MAX),
-        threads=_options.integer("--threads", threads, 0, _options._LIMITS["threads"]), backend=backend,
-        against=against)
+        threads=_options.integer("--threads", threads, 0, _options._LIMITS["threads"]),
+        backend=_options.text("--backend", backend), against=_options.text("--against", against))
     a, b = job.backends
     if drive(job.job, job.planned, show_progress(progress), f"compare ({a} against {b})"):
         raise KeyboardInterrupt("compare interrupted; nothing kept")

@@ -100,7 +100,7 @@ class Sweep:
         theta.npy with param_names.txt above 64 parameters) to ``path``,
         created; returns it. A directory holding an unfinished sweep's journal
         is refused, as the CLI refuses it."""
-        target = Path(path)
+        target = Path(_options.path_text("to_dir", path))
         if all((target / name).is_file() and (target / name).read_bytes() == data
                for name, data in self._files.items()):
             return target  # already there (a sweep's own out)
@@ -182,19 +182,23 @@ def sweep(data: DataArg = "iris", sparsity: Union[None, int, str, Sequence[Union
     index, count = _options.shard(shard)
     data_set = _options.dataset(data)
     config = _options.experiment(precision, hidden, activation, max_steps, tol, monte, step_size)
-    if out is not None and not os.fspath(out).strip():
-        raise InputError("--out: the value is empty or blank (None for a temporary directory)")
+    if out is not None:
+        out = _options.path_text("--out", out, "None for a temporary directory")
+    resume, restart = _options.boolean("resume", resume), _options.boolean("restart", restart)
     with contextlib.ExitStack() as stack:
         where = Path(out) if out is not None else Path(stack.enter_context(
             tempfile.TemporaryDirectory(prefix="ihtbatch-")))
         job = _core.SweepJob(
             data=data_set, experiment=config, sparsity=_options.sparsity(sparsity),
-            runs=_options.integer("--runs", runs, 1, _options._LIMITS["runs"]), dense=bool(dense),
+            runs=_options.integer("--runs", runs, 1, _options._LIMITS["runs"]), dense=_options.boolean("dense", dense),
             seed=_options.integer("--seed", seed, 0, _options.SEED_MAX),
-            threads=_options.integer("--threads", threads, 0, _options._LIMITS["threads"]), backend=backend,
-            out=os.fspath(where), resume=bool(resume), restart=bool(restart), shard_index=index, shard_count=count)
+            threads=_options.integer("--threads", threads, 0, _options._LIMITS["threads"]),
+            backend=_options.text("--backend", backend), out=os.fspath(where), resume=resume, restart=restart,
+            shard_index=index, shard_count=count)
         interrupted = drive(job.job, job.planned, show_progress(progress), f"sweep ({job.backend})")
-        result = Sweep._read(where, where if out is not None else None, theta=job.theta())
+        # A resume of complete outputs ran nothing: θ is read from the files.
+        result = Sweep._read(where, where if out is not None else None,
+                             theta=None if job.already_complete else job.theta())
     try:
         job.raise_failure()
     except Exception as exc:
@@ -207,7 +211,7 @@ def sweep(data: DataArg = "iris", sparsity: Union[None, int, str, Sequence[Union
 
 def load(directory: Union[str, os.PathLike]) -> Sweep:
     """A sweep's results from the directory a sweep (CLI or Python) wrote."""
-    path = Path(directory)
+    path = Path(_options.path_text("load", directory))
     for name in ("runs.csv", "summary.csv", "meta.json"):
         if not (path / name).is_file():
             raise InputError(f"{path}: no {name} (not the output directory of a sweep)")
@@ -223,7 +227,7 @@ def figures(sweep: Union[Sweep, str, os.PathLike], directory: Union[None, str, o
     results = sweep if isinstance(sweep, Sweep) else load(sweep)
     if directory is None and results.directory is None:
         raise InputError("figures: give a directory (this sweep's files were in a temporary one)")
-    target = results.to_dir(results.directory if directory is None else directory)
+    target = results.to_dir(results.directory if directory is None else _options.path_text("figures", directory))
     script = Path(__file__).with_name("_figures.py")
     if not script.exists():  # a source checkout
         script = Path(__file__).resolve().parents[2] / "scripts" / "figures.py"

@@ -21,7 +21,9 @@
 #include "ihtbatch/compare.hpp"
 #include "ihtbatch/engines.hpp"
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/journal.hpp"
 #include "ihtbatch/limits.hpp"
+#include "ihtbatch/meta.hpp"
 #include "ihtbatch/network.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/run_detail.hpp"
@@ -141,6 +143,7 @@ struct SweepJob {
   iht::Dataset data;
   std::unique_ptr<iht::Backend> backend;
   long planned = 0;
+  bool already_complete = false;  // resume of a finished sweep: its files are the result
   iht::SweepOutcome outcome;
   std::unique_ptr<Job> job;
 
@@ -165,7 +168,12 @@ struct SweepJob {
     backend = iht::make_backend(config.backend, config.threads);
     planned = static_cast<long>(iht::plan_sweep(config, data).size());
     iht::create_output_dir(config.out);
-    job = std::make_unique<Job>([this](iht::Progress& p) { outcome = iht::run_sweep(config, data, *backend, p); });
+    // As the CLI: resuming a sweep whose outputs are complete recomputes nothing.
+    already_complete =
+        config.resume && iht::outputs_complete(config, iht::sweep_digest(config, data, backend->name()));
+    job = std::make_unique<Job>([this](iht::Progress& p) {
+      if (!already_complete) outcome = iht::run_sweep(config, data, *backend, p);
+    });
   }
   int parameters() const { return static_cast<int>(iht::network_of(data, config.experiment).parameters()); }
 };
@@ -328,6 +336,7 @@ NB_MODULE(_core, m) {
            "resume"_a, "restart"_a, "shard_index"_a, "shard_count"_a)
       .def_prop_ro("job", [](SweepJob& s) -> Job& { return *s.job; }, nb::rv_policy::reference_internal)
       .def_ro("planned", &SweepJob::planned)
+      .def_ro("already_complete", &SweepJob::already_complete)
       .def_prop_ro("backend", [](const SweepJob& s) { return s.backend->name(); })
       .def_prop_ro("device", [](const SweepJob& s) { return s.backend->device(); })
       .def_prop_ro("parameters", &SweepJob::parameters)

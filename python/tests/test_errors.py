@@ -1,4 +1,6 @@
 """Bad input raises InputError (a ValueError) with the CLI's message."""
+from decimal import Decimal
+
 import numpy as np
 import pytest
 
@@ -46,6 +48,33 @@ Y = np.array([0, 1] * 5)
     (dict(data=(np.where(X == 5, np.nan, X), Y)), "X[1, 1] is not a finite number"),
     (dict(data=(X, Y.astype(str))), "y must hold integer class labels"),
     (dict(data=(X[:1], Y[:1])), "only one class"),
+    # A switch is True or False: bool("no") would be True.
+    (dict(dense="false"), "dense: expected True or False, not 'false'"),
+    (dict(resume="no"), "resume: expected True or False"),
+    (dict(restart=None), "restart: expected True or False"),
+    (dict(progress="yes"), "progress: expected True or False"),
+    (dict(resume=True, restart=True), "--resume and --restart exclude each other"),
+    # numpy's booleans are no counts or numbers either.
+    (dict(hidden=np.True_), "--hidden: 'True' is not an integer"),
+    (dict(runs=np.bool_(True)), "--runs: 'True' is not an integer"),
+    (dict(tol=np.True_), "--tol: 'True' is not a number"),
+    (dict(sparsity=np.True_), "--sparsity: True is not a level"),
+    (dict(sparsity=[np.True_]), "--sparsity: 'True' is not an integer"),
+    (dict(shard=(np.False_, 2)), "--shard: 'False' is not an integer"),
+    # Numbers as the CLI reads them: no text, nothing that rounds to 0 or overflows.
+    (dict(tol="0.05"), "--tol: '0.05' is not a number"),
+    (dict(step_size=Decimal("1e-400")), "--step-size: 1E-400 is too small for a double (it rounds to 0)"),
+    (dict(step_size=10**400), "--step-size: 1000"),
+    (dict(sparsity=[""]), "--sparsity: an empty level"),
+    (dict(sparsity=[3, " "]), "--sparsity: an empty level"),
+    (dict(sparsity=b"3"), "--sparsity: b'3' is not a level"),
+    (dict(shard="\u00b2/2"), "--shard '\u00b2/2'"),
+    (dict(backend=None), "--backend: expected a string, not NoneType"),
+    # A NUL would end the engine's C string: another file than the one named.
+    (dict(data="iris.csv\0junk"), "--data: 'iris.csv\\x00junk' holds a NUL byte"),
+    (dict(out="o\0p"), "--out: 'o\\x00p' holds a NUL byte"),
+    (dict(data=(X + 1j, Y)), "X is complex"),
+    (dict(data=(X, Y * 1e19)), "y[1] = 1e+19 is beyond int64"),
 ])
 def test_bad_input_raises_the_clis_message(kwargs, message, tmp_path):
     with pytest.raises(ValueError) as caught:
@@ -67,8 +96,24 @@ def test_run_and_compare_refuse_bad_input():
         ihtbatch.compare("iris", 3, runs=1, activation="tanh", progress=False)
     with pytest.raises(ihtbatch.InputError, match="--against"):
         ihtbatch.compare("iris", 3, runs=1, against="abacus", progress=False)
+    with pytest.raises(ihtbatch.InputError, match="--against: expected a string"):
+        ihtbatch.compare("iris", 3, runs=1, against=None, progress=False)
+    # The seed of a sweep names a run only with its index (the CLI: --seed needs --run).
+    with pytest.raises(ihtbatch.InputError, match="either --run"):
+        ihtbatch.run("iris", 3, seed=5, data_seed=1, init_seed=2, support_seed=3)
+    with pytest.raises(ihtbatch.InputError, match="trace: expected True or False"):
+        ihtbatch.run("iris", 3, trace="no")
 
 
 def test_load_refuses_a_directory_without_a_sweep(tmp_path):
     with pytest.raises(ihtbatch.InputError, match="no runs.csv"):
         ihtbatch.load(tmp_path)
+
+
+def test_an_empty_directory_name_is_refused_not_read_as_here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where "" would have written
+    done = ihtbatch.sweep("iris", sparsity=3, runs=1, max_steps=20, progress=False)
+    for call in (lambda: done.to_dir(""), lambda: ihtbatch.load(" "), lambda: ihtbatch.figures(done, "")):
+        with pytest.raises(ihtbatch.InputError, match="the value is empty or blank"):
+            call()
+    assert list(tmp_path.iterdir()) == []

@@ -50,6 +50,11 @@ def test_an_unfinished_journal_is_not_overwritten(tmp_path):
         ihtbatch.sweep("iris", **CONFIG, out=out, progress=False)
     with pytest.raises(ihtbatch.InputError, match="--resume"):
         ihtbatch.sweep("iris", **CONFIG, out=out, progress=False)
+    # Both asked: --restart would discard the runs --resume keeps. Refused, the journal kept.
+    journal = (out / "journal.bin").read_bytes()
+    with pytest.raises(ihtbatch.InputError, match="--resume and --restart exclude each other"):
+        ihtbatch.sweep("iris", **CONFIG, out=out, resume=True, restart=True, progress=False)
+    assert (out / "journal.bin").read_bytes() == journal
 
 
 def test_an_interrupted_run_raises_keyboard_interrupt():

@@ -142,6 +142,9 @@ def test_signature_defaults_are_the_engines():
                 if key == "activation":  # None stands for the engine's (given, it needs a hidden layer)
                     assert default is None, fn.__name__
                     default = ihtbatch._options.experiment_activation(None)
+                if fn is ihtbatch.run and key == "seed":  # None stands for 0 (given, it needs run=)
+                    assert default is None
+                    default = 0
                 assert default == value, (fn.__name__, key)
 
 
@@ -161,6 +164,16 @@ def test_a_sweep_keeps_its_results_when_its_directory_is_reused(tmp_path):
     assert first.meta["seed"] == 0 and ihtbatch.load(tmp_path).meta["seed"] == 1
     first.to_dir(tmp_path / "again")
     assert ihtbatch.load(tmp_path / "again").meta["seed"] == 0
+
+
+def test_resuming_a_complete_sweep_recomputes_nothing(tmp_path):
+    # As the CLI's "already holds this sweep's complete outputs": a requeued task costs nothing.
+    first = ihtbatch.sweep("iris", **SMALL, out=tmp_path, progress=False)
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in tmp_path.iterdir()}
+    again = ihtbatch.sweep("iris", **SMALL, out=tmp_path, resume=True, progress=False)
+    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in tmp_path.iterdir()} == before
+    assert again.complete and again.meta == first.meta
+    np.testing.assert_array_equal(again.theta, first.theta)
 
 
 def test_to_dir_refuses_an_unfinished_sweeps_directory(tmp_path):
