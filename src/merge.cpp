@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "ihtbatch/dataset.hpp"
+#include "ihtbatch/directory_lock.hpp"
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/journal.hpp"
 #include "ihtbatch/output.hpp"
@@ -186,6 +187,9 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   const std::string digest = digest_of(first);
   const long count = shard_field(first, "count", 1);
   const long runs_per_level = meta_integer(first.meta, "runs", first.dir, 0);
+  if (runs_per_level < 1 || runs_per_level > kMaxRunsPerSweep)  // before a table of `count` entries is made
+    throw InputError(first.dir + "/meta.json: runs " + std::to_string(runs_per_level) + " is out of range 1.." +
+                     std::to_string(kMaxRunsPerSweep));
   if (count < 1 || count > runs_per_level) throw InputError(first.dir + "/meta.json: a shard count of " + std::to_string(count));
   std::vector<int> seen(static_cast<size_t>(count), 0);
   for (const auto& s : shards) {
@@ -226,6 +230,9 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   });
 
   prepare_output_dir(out);
+  const DirectoryLock only_writer(out, "merge: --out");
+  if (std::filesystem::exists(std::filesystem::path(out) / kJournalName, ec))  // a sweep began there meanwhile
+    throw InputError("merge: --out " + out + " holds a sweep's journal (" + kJournalName + "): merge into another directory");
   std::filesystem::remove(std::filesystem::path(out) / "meta.json", ec);
   std::ostringstream summary;
   write_summary_csv(summary, summarize(results));

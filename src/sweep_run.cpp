@@ -19,6 +19,7 @@
 
 #include <unistd.h>  // close, unlink
 
+#include "ihtbatch/directory_lock.hpp"
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/journal.hpp"
 #include "ihtbatch/network.hpp"
@@ -246,6 +247,7 @@ void compute(const SweepConfig& config, const Dataset& data, Backend& backend, c
 SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& backend, Progress& progress) {
   const std::vector<RunSpec> specs = plan_sweep(config, data);
   prepare_output_dir(config.out);
+  const DirectoryLock only_writer(config.out, "--out");  // before the journal is read: it may be another's
   SweepOutcome outcome;
   SweepRecord& record = outcome.record;
   record.started_utc = utc_now();

@@ -203,6 +203,15 @@ expect 2 "--out: the value is empty" -- sweep --out "" --runs 1
 expect 2 "--shard: the value is empty" -- sweep --shard "" --runs 1 --out "$tmp/o"
 expect 2 "--out: the value is empty" -- merge --out "" "$tmp/a" "$tmp/b"
 expect 2 "shards: the value is empty or blank (name each shard's directory)" -- merge --out "$tmp/m" "$tmp/a" ""
+# One writer per directory: a sweep into a directory another holds is refused (flock(1) holds it here).
+if command -v flock > /dev/null; then
+  mkdir -p "$tmp/held"
+  if out=$(flock -o "$tmp/held" "$bin" sweep --runs 1 --sparsity 3 --out "$tmp/held" 2>&1); [[ $? -eq 2 && "$out" == *"another sweep or merge is writing there"* && ! -e "$tmp/held/runs.csv" ]]; then
+    passes=$((passes + 1))
+  else
+    echo "FAIL: sweep into a held directory -> $out"; fails=$((fails + 1))
+  fi
+fi
 # --flag= with nothing after it: CLI11 would take the next argument as the value.
 # (In $tmp: a binary that took --resume for the value would make that directory.)
 if out=$(cd "$tmp" && "$bin" sweep --out= --resume --runs 1 2>&1); [[ $? -eq 2 && "$out" == *"--out=: nothing after the '='"* && ! -e "$tmp/--resume" ]]; then

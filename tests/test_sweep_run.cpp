@@ -16,6 +16,7 @@
 
 #include "test_support.hpp"
 #include "ihtbatch/network.hpp"
+#include "ihtbatch/directory_lock.hpp"
 #include "ihtbatch/error.hpp"
 #include "ihtbatch/journal.hpp"
 #include "ihtbatch/output.hpp"
@@ -271,6 +272,27 @@ TEST(RunSweep, ADirectoryWhereTheJournalBelongsIsRefusedByName) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find(c.out + "/" + kJournalName + ": a directory"), std::string::npos) << e.what();
   }
+}
+
+TEST(RunSweep, ASecondWriterOfTheSameDirectoryIsRefused) {
+  const SweepConfig c = tiny_sweep("locked");
+  std::filesystem::create_directories(c.out);
+  auto backend = make_backend(BackendKind::kReference, 1);
+  {
+    const DirectoryLock first(c.out, "--out");  // a sweep still writing there
+    Progress progress;
+    try {
+      run_sweep(c, iris(), *backend, progress);
+      FAIL() << "two sweeps wrote into one directory";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("--out " + c.out + ": another sweep or merge is writing there"),
+                std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(c.out + "/" + kJournalName)) << "the refused sweep began a journal";
+  }
+  Progress progress;  // the lock released: the sweep runs, and holds it only while it runs
+  EXPECT_TRUE(run_sweep(c, iris(), *backend, progress).complete());
+  const DirectoryLock after(c.out, "--out");
 }
 
 TEST(RunSweep, ResumeComputesOnlyTheMissingRunsAndWritesTheSameFiles) {

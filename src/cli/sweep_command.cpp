@@ -22,15 +22,21 @@ Progress* g_progress = nullptr;
 
 extern "C" void on_interrupt(int) {
   if (g_progress) g_progress->cancel.store(true);
+  // The next signal of either kind (Ctrl-C, then the scheduler's SIGTERM) ends
+  // the process at once: SA_RESETHAND resets only the one that arrived.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGINT, &dfl, nullptr);
+  sigaction(SIGTERM, &dfl, nullptr);
 }
 
-/// Ctrl-C stops scheduling new runs; a second one kills at once.
+/// Ctrl-C (or SIGTERM) stops scheduling new runs; a second one kills at once.
 struct InterruptGuard {
   explicit InterruptGuard(Progress& p) {
     g_progress = &p;
     struct sigaction sa {};
     sa.sa_handler = on_interrupt;
-    sa.sa_flags = SA_RESETHAND | SA_RESTART;  // a write under way is resumed, not failed with EINTR
+    sa.sa_flags = SA_RESTART;  // a write under way is resumed, not failed with EINTR
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
   }
