@@ -127,6 +127,7 @@ IHT_HD void iht_run(const W& w, const Shape& shape, const WarpProblem& p, const 
   const SplitView<T> train = train_view(p, scratch), test = test_view(p, scratch);
 
   const T lipschitz = estimate_lipschitz<Model>(w, shape, p, s, run.init_seed, train);
+  if (w.stop_requested()) return;  // stopped in the estimate (or just after): a stopped run writes nothing
   const T gamma = p.step_size > 0 ? static_cast<T>(p.step_size) : T(1) / lipschitz;
 
   Params<W, T> theta, grad, next;  // lane i holds entry i: one register each on the GPU

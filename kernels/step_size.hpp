@@ -15,8 +15,17 @@ IHT_KERNEL_WARNINGS_OFF
 namespace iht::warp {
 IHT_SIMD_NAMESPACE_BEGIN
 
+/// How often the estimate asks whether its host wants the run stopped: each
+/// sample costs two gradients, so a cancel waits about as long as in the
+/// steps (iht_run.hpp's kStopCheckSteps), even at --monte 10^6.
+inline constexpr int kMonteStopCheckSamples = 16;
+IHT_HD bool time_to_check_stop_monte(int j) {
+  return (j & (kMonteStopCheckSamples - 1)) == kMonteStopCheckSamples - 1;
+}
+
 /// L̂ = max over Monte Carlo samples j of ‖∇f(θ̃) − ∇f(θʲ)‖ / ‖θ̃ − θʲ‖, with
-/// θ̃ = H_s(θʲ + δ·N(0, I)) and δ the smallest nonzero |θʲ_i|.
+/// θ̃ = H_s(θʲ + δ·N(0, I)) and δ the smallest nonzero |θʲ_i|. A stop
+/// request ends it early; the caller then drops the run (its L̂ is partial).
 template <class Model, class W, class T, class Shape>
 IHT_HD T estimate_lipschitz(const W& w, const Shape& shape, const WarpProblem& p, int s, uint64_t init_seed,
                             const SplitView<T>& train) {
@@ -24,6 +33,7 @@ IHT_HD T estimate_lipschitz(const W& w, const Shape& shape, const WarpProblem& p
   const int n = shape.n;
   T best = T(0);
   for (int j = 0; j < p.n_monte; ++j) {
+    if (time_to_check_stop_monte(j) && w.stop_requested()) break;
     const auto sub = static_cast<uint32_t>(j);
     Params<W, T> theta, moved, tilde, g1, g2, low;
     const uint32_t support = sparse_uniform_lanes<Model, T>(w, shape, s, init_seed, Stream::kMonteValues, init_seed,

@@ -64,6 +64,7 @@ IHT_HD T estimate_lipschitz_wide(const W& w, const WideShape& sh, const WarpProb
   typename W::template Lanes<T> lanes_a, lanes_b;
   T best = T(0);
   for (int j = 0; j < p.n_monte; ++j) {
+    if (time_to_check_stop_monte(j) && w.stop_requested()) break;  // the run is then dropped
     const auto sub = static_cast<uint32_t>(j);
     sparse_uniform_wide<Model>(w, sh, s, init_seed, Stream::kMonteValues, init_seed, Stream::kMonteSupport, sub,
                                scr.theta, scr.kept, scr.order);
@@ -109,6 +110,7 @@ IHT_HD void wide_run(const W& w, const WideShape& sh, const WarpProblem& p, cons
   const WideBuffers<T> buf{scr.hidden, scr.delta, scr.logits};
 
   const T lipschitz = estimate_lipschitz_wide<Model>(w, sh, p, s, run.init_seed, train, buf, scr);
+  if (w.stop_requested()) return;  // stopped in the estimate (or just after): a stopped run writes nothing
   const T gamma = p.step_size > 0 ? static_cast<T>(p.step_size) : T(1) / lipschitz;
 
   sparse_uniform_wide<Model>(w, sh, s, run.init_seed, Stream::kInitValues, run.support_seed, Stream::kSupport, 0,

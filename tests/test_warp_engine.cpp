@@ -265,6 +265,33 @@ TEST(WarpEngine, ACancelStopsTheRunsUnderWay) {
   EXPECT_EQ(progress.done.load(), 0);
 }
 
+TEST(WarpEngine, ACancelStopsTheMonteCarloEstimate) {
+  // 10^6 Monte Carlo samples take seconds (minutes on digits) before a run's
+  // first step: a cancel must stop them too, on every engine, and leave the
+  // runs not computed (--max-steps 10 ends the steps before their own check).
+  ExperimentConfig one_layer = short_config(), hidden = short_config();
+  hidden.hidden = 4;  // the wide engine
+  for (ExperimentConfig config : {one_layer, hidden}) {
+    config.n_monte = 1000000;
+    config.max_steps = 10;
+    for (const char* backend : {"cpu", "reference"}) {
+      std::vector<RunResult> out;
+      Progress progress;
+      std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        progress.cancel = true;
+      });
+      const auto start = std::chrono::steady_clock::now();
+      make_backend(backend, 1)->run(iris(), config, {RunSpec{3, 0, 1, 2, 3}}, out, progress);
+      EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200)) << backend;
+      canceller.join();
+      ASSERT_EQ(out.size(), 1u);
+      EXPECT_EQ(out[0].steps, -1) << backend << ", hidden " << config.hidden << ": the estimate ran to its end";
+      EXPECT_EQ(progress.done.load(), 0) << backend;
+    }
+  }
+}
+
 TEST(WarpEngine, HostScratchIsAlignedAsTheKernelsRequire) {
   warp::AlignedScratch buffer;
   for (int extra : {0, 1000, 0}) {  // grows, then is reused

@@ -227,10 +227,12 @@ double norm2(const std::vector<double>& a, const std::vector<double>& b) {
   return std::sqrt(sum);
 }
 
-/// L̂ = max_j ‖∇f(θ̃) − ∇f(θʲ)‖ / ‖θ̃ − θʲ‖ (docs/SPEC.md §3.5).
-double estimate_lipschitz(const Problem& p, int s, uint64_t init_seed, int n_monte) {
+/// L̂ = max_j ‖∇f(θ̃) − ∇f(θʲ)‖ / ‖θ̃ − θʲ‖ (docs/SPEC.md §3.5). A stop
+/// request ends it early (the run is then dropped).
+double estimate_lipschitz(const Problem& p, int s, uint64_t init_seed, int n_monte, const std::atomic<bool>* stop) {
   double best = 0.0;
   for (int j = 0; j < n_monte; ++j) {
+    if (stop && stop->load(std::memory_order_relaxed)) break;
     const auto sub = static_cast<uint32_t>(j);
     const std::vector<double> theta =
         sparse_uniform(p, s, init_seed, Stream::kMonteValues, init_seed, Stream::kMonteSupport, sub);
@@ -308,7 +310,7 @@ RunResult reference_run(const Dataset& data, const ExperimentConfig& config, con
   const int s = spec.sparsity;
   RunResult r;
   r.spec = spec;
-  r.lipschitz = estimate_lipschitz(p, s, spec.init_seed, config.n_monte);
+  r.lipschitz = estimate_lipschitz(p, s, spec.init_seed, config.n_monte, stop);
   r.step_size = config.step_size > 0 ? config.step_size : 1.0 / r.lipschitz;
 
   std::vector<double> theta =
