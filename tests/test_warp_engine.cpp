@@ -241,6 +241,31 @@ TEST(WarpEngine, ARunAskedToStopReturnsWithoutWritingOnEitherEngine) {
   }
 }
 
+namespace {
+
+/// Runs `specs` on `backend`, cancelled 0.2 s in, and checks none was
+/// computed or counted done, and that they were under way when the cancel
+/// came (not refused at the start).
+void expect_cancelled_part_way(const std::string& backend, int threads, const Dataset& data,
+                               const ExperimentConfig& config, const std::vector<RunSpec>& specs) {
+  std::vector<RunResult> out;
+  Progress progress;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    progress.cancel = true;
+  });
+  const auto start = std::chrono::steady_clock::now();
+  make_backend(backend, threads)->run(data, config, specs, out, progress);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200)) << backend;
+  canceller.join();
+  ASSERT_EQ(out.size(), specs.size());
+  for (const auto& r : out)
+    EXPECT_EQ(r.steps, -1) << backend << ", hidden " << config.hidden << ", monte " << config.n_monte;
+  EXPECT_EQ(progress.done.load(), 0) << backend;
+}
+
+}  // namespace
+
 TEST(WarpEngine, ACancelStopsTheRunsUnderWay) {
   // digits runs far too long to finish in the 0.2 s before the cancel (10^5
   // steps of 0.15 ms, and no fixed point in sight): it must stop them part
@@ -249,20 +274,7 @@ TEST(WarpEngine, ACancelStopsTheRunsUnderWay) {
   ExperimentConfig config = short_config();
   config.max_steps = 100000;
   config.tol = 0;
-  std::vector<RunResult> out;
-  Progress progress;
-  std::thread canceller([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    progress.cancel = true;
-  });
-  const auto start = std::chrono::steady_clock::now();
-  make_backend("cpu", 2)->run(digits, config, {RunSpec{650, 0, 1, 2, 3}, RunSpec{65, 1, 4, 5, 6}}, out, progress);
-  // Still busy when the cancel came (so the runs were under way, not refused at the start).
-  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200));
-  canceller.join();
-  ASSERT_EQ(out.size(), 2u);
-  for (const auto& r : out) EXPECT_EQ(r.steps, -1);
-  EXPECT_EQ(progress.done.load(), 0);
+  expect_cancelled_part_way("cpu", 2, digits, config, {RunSpec{650, 0, 1, 2, 3}, RunSpec{65, 1, 4, 5, 6}});
 }
 
 TEST(WarpEngine, ACancelStopsTheMonteCarloEstimate) {
@@ -274,21 +286,8 @@ TEST(WarpEngine, ACancelStopsTheMonteCarloEstimate) {
   for (ExperimentConfig config : {one_layer, hidden}) {
     config.n_monte = 1000000;
     config.max_steps = 10;
-    for (const char* backend : {"cpu", "reference"}) {
-      std::vector<RunResult> out;
-      Progress progress;
-      std::thread canceller([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        progress.cancel = true;
-      });
-      const auto start = std::chrono::steady_clock::now();
-      make_backend(backend, 1)->run(iris(), config, {RunSpec{3, 0, 1, 2, 3}}, out, progress);
-      EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200)) << backend;
-      canceller.join();
-      ASSERT_EQ(out.size(), 1u);
-      EXPECT_EQ(out[0].steps, -1) << backend << ", hidden " << config.hidden << ": the estimate ran to its end";
-      EXPECT_EQ(progress.done.load(), 0) << backend;
-    }
+    for (const char* backend : {"cpu", "reference"})
+      expect_cancelled_part_way(backend, 1, iris(), config, {RunSpec{3, 0, 1, 2, 3}});
   }
 }
 
