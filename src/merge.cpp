@@ -170,9 +170,13 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   for (const auto& dir : shard_dirs)
     if (std::filesystem::equivalent(dir, out, ec))
       throw InputError("merge: --out " + out + " is the shard " + dir + ": merge into a directory of its own");
-  if (std::filesystem::exists(std::filesystem::path(out) / kJournalName, ec))
-    throw InputError("merge: --out " + out + " holds a sweep's journal (" + kJournalName +
-                     "): continue that sweep with --resume, or merge into another directory");
+  // Asked before the shards are read, and again under the lock (a sweep may have begun there meanwhile).
+  const auto refuse_a_journal_in_out = [&] {
+    if (std::filesystem::exists(std::filesystem::path(out) / kJournalName, ec))
+      throw InputError("merge: --out " + out + " holds a sweep's journal (" + kJournalName +
+                       "): continue that sweep with --resume, or merge into another directory");
+  };
+  refuse_a_journal_in_out();
   std::vector<Shard> shards;
   for (const auto& dir : shard_dirs) shards.push_back(read_shard(dir));
   const Shard& first = shards.front();
@@ -231,8 +235,7 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
 
   prepare_output_dir(out);
   const DirectoryLock only_writer(out, "merge: --out");
-  if (std::filesystem::exists(std::filesystem::path(out) / kJournalName, ec))  // a sweep began there meanwhile
-    throw InputError("merge: --out " + out + " holds a sweep's journal (" + kJournalName + "): merge into another directory");
+  refuse_a_journal_in_out();
   std::filesystem::remove(std::filesystem::path(out) / "meta.json", ec);
   std::ostringstream summary;
   write_summary_csv(summary, summarize(results));

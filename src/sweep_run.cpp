@@ -244,6 +244,10 @@ void compute(const SweepConfig& config, const Dataset& data, Backend& backend, c
 
 }  // namespace
 
+bool resume_finds_complete_outputs(const SweepConfig& config, const Dataset& data, const Backend& backend) {
+  return config.resume && outputs_complete(config, sweep_digest(config, data, backend.name()));
+}
+
 SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& backend, Progress& progress) {
   const std::vector<RunSpec> specs = plan_sweep(config, data);
   prepare_output_dir(config.out);

@@ -43,6 +43,11 @@ void prepare_output_dir(const std::string& out);
 /// journal. Without resume or restart, a journal in config.out is refused.
 SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& backend, Progress& progress);
 
+/// Whether this is a --resume of a sweep whose outputs in config.out are
+/// already complete (a requeued finished task): then nothing is to be run,
+/// and the files there are the result (the CLI and Python both ask).
+bool resume_finds_complete_outputs(const SweepConfig& config, const Dataset& data, const Backend& backend);
+
 /// runs.csv, summary.csv and meta.json of an outcome into config.out, each
 /// through a temporary file and a rename.
 void write_sweep_outputs(const SweepConfig& config, const Dataset& data, const SweepOutcome& outcome);

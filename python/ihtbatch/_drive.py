@@ -12,14 +12,14 @@ from __future__ import annotations
 import sys
 from typing import Any, Optional
 
+from ._options import boolean
+
 _SLICE_S = 0.1
 
 
 def show_progress(progress: Optional[bool]) -> bool:
     """progress=None: a bar in terminals and notebooks, none in logs."""
     if progress is not None:
-        from ._options import boolean
-
         return boolean("progress", progress)
     return _in_notebook() or sys.stderr.isatty()
 

@@ -21,9 +21,7 @@
 #include "ihtbatch/compare.hpp"
 #include "ihtbatch/engines.hpp"
 #include "ihtbatch/error.hpp"
-#include "ihtbatch/journal.hpp"
 #include "ihtbatch/limits.hpp"
-#include "ihtbatch/meta.hpp"
 #include "ihtbatch/network.hpp"
 #include "ihtbatch/output.hpp"
 #include "ihtbatch/run_detail.hpp"
@@ -169,8 +167,7 @@ struct SweepJob {
     planned = static_cast<long>(iht::plan_sweep(config, data).size());
     iht::create_output_dir(config.out);
     // As the CLI: resuming a sweep whose outputs are complete recomputes nothing.
-    already_complete =
-        config.resume && iht::outputs_complete(config, iht::sweep_digest(config, data, backend->name()));
+    already_complete = iht::resume_finds_complete_outputs(config, data, *backend);
     job = std::make_unique<Job>([this](iht::Progress& p) {
       if (!already_complete) outcome = iht::run_sweep(config, data, *backend, p);
     });

@@ -7,7 +7,6 @@
 
 #include "commands.hpp"
 #include "ihtbatch/error.hpp"
-#include "ihtbatch/journal.hpp"
 #include "ihtbatch/meta.hpp"
 #include "ihtbatch/network.hpp"
 #include "ihtbatch/output.hpp"
@@ -105,7 +104,7 @@ int run_sweep_command(SweepConfig config, ExperimentFlags& flags, const std::str
   create_output_dir(config.out);
   say_why_not_gpu(config.backend, *backend);
   // A scheduler that requeues a finished task (sweep_array.sbatch: --resume) recomputes nothing.
-  if (config.resume && outputs_complete(config, sweep_digest(config, data, backend->name()))) {
+  if (resume_finds_complete_outputs(config, data, *backend)) {
     std::cerr << "ihtbatch sweep: " << config.out << " already holds this sweep's complete outputs (meta.json): "
               << "nothing to resume\n";
     return 0;
