@@ -113,6 +113,12 @@ bool Comparison::ok() const {
   return std::all_of(levels.begin(), levels.end(), [](const LevelAgreement& l) { return l.fraction() >= 0.99; });
 }
 
+void print_verdict(std::ostream& out, const Comparison& c) {
+  out << (c.ok() ? "agreement >= 99% on every level" : "agreement below 99% on some level") << " ("
+      << to_string(c.config_a.precision) << " rule: same stop" << (c.rule.same_steps ? ", steps" : "")
+      << " and support, |d train loss| <= " << c.rule.loss_tol << ")\n";
+}
+
 Comparison run_comparison(const Dataset& data, const SweepConfig& plan, Backend& a, Backend& b, Progress& progress) {
   Comparison c;
   c.specs = plan_sweep(plan, data);

@@ -161,7 +161,7 @@ JournalContents read_journal(const std::string& path) {
     out.runs.emplace_back(index, std::move(result));
     out.valid_bytes = static_cast<long long>(r.at);
   }
-  out.torn = out.valid_bytes < static_cast<long long>(bytes.size());
+  out.dropped_bytes = static_cast<long long>(bytes.size()) - out.valid_bytes;
   return out;
 }
 

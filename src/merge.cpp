@@ -236,6 +236,7 @@ long merge_shards(const std::vector<std::string>& shard_dirs, const std::string&
   prepare_output_dir(out);
   const DirectoryLock only_writer(out, "merge: --out");
   refuse_a_journal_in_out();
+  refuse_directories_at_outputs("merge: --out", out, shards.front().param_names.size());
   std::filesystem::remove(std::filesystem::path(out) / "meta.json", ec);
   std::ostringstream summary;
   write_summary_csv(summary, summarize(results));

@@ -16,6 +16,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "ihtbatch/error.hpp"
+
 namespace iht {
 
 std::string format_double(double v) {
@@ -80,9 +82,12 @@ void write_runs_and_theta(const std::string& dir, const std::vector<RunResult>& 
   const std::filesystem::path at(dir);
   const bool in_csv = param_names.size() <= kMaxThetaColumns;
   if (in_csv) {
-    std::error_code ignored;
-    std::filesystem::remove(at / "theta.npy", ignored);
-    std::filesystem::remove(at / "param_names.txt", ignored);
+    for (const char* stale : {"theta.npy", "param_names.txt"}) {
+      std::error_code ignored;  // a file or a link we may have written; never a directory
+      const auto status = std::filesystem::symlink_status(at / stale, ignored);
+      if (std::filesystem::is_regular_file(status) || std::filesystem::is_symlink(status))
+        std::filesystem::remove(at / stale, ignored);
+    }
   } else {
     std::string list;
     for (const auto& name : param_names) list += name + "\n";
@@ -92,6 +97,19 @@ void write_runs_and_theta(const std::string& dir, const std::vector<RunResult>& 
   std::ostringstream runs;
   write_runs_csv(runs, results, in_csv ? param_names : std::vector<std::string>{});
   write_file_atomically((at / "runs.csv").string(), runs.str());
+}
+
+void refuse_directories_at_outputs(const std::string& what, const std::string& dir, size_t parameters,
+                                   const std::vector<std::string>& more) {
+  std::vector<std::string> names = more;
+  names.insert(names.end(), {"runs.csv", "summary.csv", "meta.json"});
+  if (parameters > kMaxThetaColumns) names.insert(names.end(), {"theta.npy", "param_names.txt"});
+  for (const auto& name : names) {
+    std::error_code ec;  // symlink_status: a link is replaced by the rename, whatever it points to
+    if (std::filesystem::is_directory(std::filesystem::symlink_status(std::filesystem::path(dir) / name, ec)))
+      throw InputError(what + " " + dir + ": a directory stands where " + name +
+                       " belongs (remove it, or use another directory)");
+  }
 }
 
 void write_summary_csv(std::ostream& out, const std::vector<LevelSummary>& levels) {

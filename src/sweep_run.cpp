@@ -80,17 +80,19 @@ namespace {
 /// that continues it (or starts one). Refuses, with the flag to use, a journal
 /// left without --resume, and one of another configuration.
 std::unique_ptr<JournalWriter> open_journal(const SweepConfig& config, const std::string& digest,
-                                            const std::vector<RunSpec>& specs, std::vector<RunResult>& results) {
+                                            const std::vector<RunSpec>& specs, std::vector<RunResult>& results,
+                                            long long& bytes_dropped) {
   const std::string path = (std::filesystem::path(config.out) / kJournalName).string();
   if (!std::filesystem::exists(path) || config.restart) return std::make_unique<JournalWriter>(path, digest);
   const JournalContents journal = read_journal(path);
+  bytes_dropped = journal.dropped_bytes;
   if (journal.runs.empty()) return std::make_unique<JournalWriter>(path, digest);  // nothing to lose
   if (!config.resume)
     throw InputError("--out " + config.out + " holds an unfinished sweep (" + std::to_string(journal.runs.size()) +
                      " runs in " + kJournalName + "): continue it with --resume, or discard it with --restart");
   if (journal.digest != digest)
     throw InputError("--resume: " + path + " was written by another configuration (data, levels, runs, seed, "
-                     "experiment or backend differ); run that one, or discard the journal with --restart");
+                     "experiment, backend, shard or the ihtbatch build differ); run that one, or discard the journal with --restart");
   for (const auto& [index, result] : journal.runs) {
     // The digest matched, so every record must be a run of this plan: anything else is damage.
     if (index >= results.size() || result.spec.sparsity != specs[index].sparsity || result.spec.run != specs[index].run ||
@@ -262,7 +264,9 @@ SweepOutcome run_sweep(const SweepConfig& config, const Dataset& data, Backend& 
   outcome.results.assign(specs.size(), RunResult{});
   record.config_digest = sweep_digest(config, data, backend.name());
   const std::string shard = "|shard " + std::to_string(config.shard_index) + "/" + std::to_string(config.shard_count);
-  const auto journal = open_journal(config, record.config_digest + shard, specs, outcome.results);
+  refuse_directories_at_outputs("--out", config.out, network_of(data, config.experiment).parameters(), {kJournalName});
+  const auto journal =
+      open_journal(config, record.config_digest + shard, specs, outcome.results, outcome.journal_bytes_dropped);
 
   std::vector<size_t> todo;
   for (size_t i = 0; i < specs.size(); ++i)

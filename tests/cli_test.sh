@@ -291,6 +291,12 @@ expect 0 "nothing to resume" -- "${small[@]}" --shard 0/2 --resume --out "$tmp/s
 out=$("$bin" "${small[@]}" --shard 1/2 --resume --out "$tmp/shard0" 2>&1)
 if [[ "$out" == *"nothing to resume"* ]]; then echo "FAIL: another shard took shard 0's outputs"; fails=$((fails + 1)); else passes=$((passes + 1)); fi
 
+# A directory where an output file belongs is refused before any run is computed.
+mkdir -p "$tmp/obstacle/runs.csv"
+expect 2 "--out $tmp/obstacle: a directory stands where runs.csv belongs" -- "${small[@]}" --out "$tmp/obstacle"
+mkdir -p "$tmp/obstacle2/journal.bin"
+expect 2 "a directory stands where journal.bin belongs" -- "${small[@]}" --restart --out "$tmp/obstacle2"
+
 # A value that would silently mean another experiment is refused: a step size
 # that rounds to 0 (the Monte Carlo estimate's marker), and in float32 one
 # outside float's normal range (it would step with inf, 0 or lost digits).
@@ -328,7 +334,8 @@ if [[ $rc -eq 1 && "$out" == *"out of memory (fewer --runs"* ]]; then passes=$((
   echo "FAIL: a sweep of 10^8 runs in 2 GB -> exit $rc, $out"; fails=$((fails + 1)); fi
 
 # Ctrl-C: the finished runs are written, meta.json says incomplete, exit 130.
-"$bin" sweep --backend cpu --runs 1000 --out "$tmp/int" >/dev/null 2>&1 &
+interrupted=(sweep --backend cpu --runs 200 --out "$tmp/int")
+"$bin" "${interrupted[@]}" >/dev/null 2>&1 &
 pid=$!
 sleep 1
 kill -INT $pid
@@ -338,6 +345,11 @@ if [[ $rc -ne 130 || ! -s "$tmp/int/runs.csv" ]] || ! grep -q '"complete": false
 else
   passes=$((passes + 1))
 fi
+# Bytes after the journal's last whole record (a write cut short): the resume drops them and says how many.
+printf '\0\0\0\0\0' >> "$tmp/int/journal.bin"
+expect 0 "$tmp/int/journal.bin held 5 bytes after its last whole record" -- "${interrupted[@]}" --resume
+if grep -q '"complete": true' "$tmp/int/meta.json" && [ ! -e "$tmp/int/journal.bin" ]; then passes=$((passes + 1)); else
+  echo "FAIL: the resume after dropped bytes did not finish the sweep"; fails=$((fails + 1)); fi
 
 echo "cli: $passes passed, $fails failed"
 [[ $fails -eq 0 ]]

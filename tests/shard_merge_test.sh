@@ -57,6 +57,10 @@ refused "is the shard" "$bin" merge --out "$tmp/s0" "$tmp/s0" "$tmp/s1" "$tmp/s2
 mkdir -p "$tmp/busy" && printf 'x' > "$tmp/busy/journal.bin"
 refused "holds a sweep's journal" "$bin" merge --out "$tmp/busy" "$tmp/s0" "$tmp/s1" "$tmp/s2" "$tmp/s3"
 check "the unfinished sweep's journal is kept" test -s "$tmp/busy/journal.bin"
+mkdir -p "$tmp/blocked/summary.csv"
+refused "merge: --out $tmp/blocked: a directory stands where summary.csv belongs" \
+  "$bin" merge --out "$tmp/blocked" "$tmp/s0" "$tmp/s1" "$tmp/s2" "$tmp/s3"
+check "nothing written beside the obstacle" test ! -e "$tmp/blocked/runs.csv"
 check "--shard auto (Slurm array 1..4, task 3)" env SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_MAX=4 \
   "$bin" sweep "${args[@]}" --shard auto --out "$tmp/slurm"
 check "Slurm task 3 of 1..4 is shard 2/4" cmp "$tmp/slurm/runs.csv" "$tmp/s2/runs.csv"

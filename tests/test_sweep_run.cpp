@@ -244,9 +244,9 @@ TEST(RunSweep, StepsComputedLeaveOutWhatASettledRunSkipped) {
 
 TEST(RunSweep, AFailedWriteLeavesNoStaleMeta) {
   // A finished sweep's meta.json from before, and summary.csv that cannot be
-  // replaced (a directory stands there): the write fails after runs.csv.
+  // written (a directory stands at its temporary file): the write fails after runs.csv.
   const SweepConfig c = tiny_sweep("stale");
-  std::filesystem::create_directories(c.out + "/summary.csv");
+  std::filesystem::create_directories(c.out + "/summary.csv.tmp");
   std::ofstream(c.out + "/meta.json") << "{\"complete\": true}\n";
   auto backend = make_backend(BackendKind::kReference, 1);
   Progress progress;
@@ -258,20 +258,45 @@ TEST(RunSweep, AFailedWriteLeavesNoStaleMeta) {
   }
   EXPECT_FALSE(std::filesystem::exists(c.out + "/meta.json")) << "a meta.json that describes other files";
   EXPECT_TRUE(std::filesystem::exists(c.out + "/runs.csv"));
-  EXPECT_FALSE(std::filesystem::exists(c.out + "/summary.csv.tmp")) << "the failed write left its temporary file";
+  EXPECT_FALSE(std::filesystem::exists(c.out + "/summary.csv"));
 }
 
-TEST(RunSweep, ADirectoryWhereTheJournalBelongsIsRefusedByName) {
-  const SweepConfig c = tiny_sweep("journal_dir");
+TEST(RunSweep, ADirectoryWhereAnOutputBelongsIsRefusedBeforeTheWork) {
+  auto backend = make_backend(BackendKind::kReference, 1);
+  for (const std::string name :
+       {kJournalName, "runs.csv", "summary.csv", "meta.json", "theta.npy", "param_names.txt"}) {
+    SweepConfig c = tiny_sweep("output_dir");
+    c.experiment.hidden = 8;  // IRIS 4→8→3, 67 parameters: θ goes to theta.npy and param_names.txt
+    std::filesystem::create_directories(c.out + "/" + name);
+    Progress progress;
+    try {
+      run_sweep(c, iris(), *backend, progress);
+      FAIL() << "ran with a directory for " << name;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("--out " + c.out + ": a directory stands where " + name + " belongs"),
+                std::string::npos) << e.what();
+    }
+    EXPECT_EQ(progress.done.load(), 0) << "computed runs whose outputs could not be written: " << name;
+  }
+  // theta.npy is written only above 64 parameters: directories of those names
+  // do not stand in IRIS's way, and are left as they were (empty or not).
+  const SweepConfig c = tiny_sweep("output_dir_theta");
+  std::filesystem::create_directories(c.out + "/theta.npy/inside");
+  std::filesystem::create_directories(c.out + "/param_names.txt");
+  Progress progress;
+  EXPECT_TRUE(run_sweep(c, iris(), *backend, progress).complete());
+  EXPECT_TRUE(std::filesystem::is_directory(c.out + "/theta.npy/inside"));
+  EXPECT_TRUE(std::filesystem::is_directory(c.out + "/param_names.txt")) << "removed what it did not write";
+}
+
+TEST(RunSweep, RestartWithADirectoryWhereTheJournalBelongsIsBadInput) {
+  SweepConfig c = tiny_sweep("journal_dir_restart");
+  c.restart = true;
   std::filesystem::create_directories(c.out + "/" + kJournalName);
   auto backend = make_backend(BackendKind::kReference, 1);
   Progress progress;
-  try {
-    run_sweep(c, iris(), *backend, progress);
-    FAIL() << "ran with a directory for a journal";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find(c.out + "/" + kJournalName + ": a directory"), std::string::npos) << e.what();
-  }
+  EXPECT_THROW(run_sweep(c, iris(), *backend, progress), InputError);
+  EXPECT_TRUE(std::filesystem::is_directory(c.out + "/" + kJournalName)) << "removed what it did not write";
 }
 
 TEST(RunSweep, ASecondWriterOfTheSameDirectoryIsRefused) {
@@ -321,6 +346,34 @@ TEST(RunSweep, ResumeComputesOnlyTheMissingRunsAndWritesTheSameFiles) {
   EXPECT_EQ(read(c.out + "/summary.csv"), read(whole.out + "/summary.csv"));
 }
 
+TEST(RunSweep, AResumeCountsTheBytesItDroppedFromTheJournal) {
+  SweepConfig c = tiny_sweep("resume_dropped");
+  FailingBackend failing(4);
+  Progress first;
+  run_sweep(c, iris(), failing, first);
+  const std::string journal = c.out + "/" + kJournalName;
+  const std::string bytes = read(journal);
+  // The last of the 4 records damaged: it and 5 bytes of a write cut short are dropped.
+  std::string damaged = bytes + "\x01\x02\x03\x04\x05";
+  damaged[bytes.size() - 3] ^= 0x10;
+  std::ofstream(journal, std::ios::binary | std::ios::trunc) << damaged;
+  const long long last_record = static_cast<long long>(bytes.size()) - read_journal(journal).valid_bytes + 5;
+  ASSERT_EQ(read_journal(journal).runs.size(), 3u);
+  c.resume = true;
+  auto reference = make_backend(BackendKind::kReference, 1);
+  Progress second;
+  const SweepOutcome resumed = run_sweep(c, iris(), *reference, second);
+  EXPECT_TRUE(resumed.complete());
+  EXPECT_EQ(resumed.record.runs_resumed, 3);
+  EXPECT_EQ(resumed.journal_bytes_dropped, last_record);
+  EXPECT_GT(last_record, 5);
+
+  SweepConfig whole = tiny_sweep("resume_dropped_whole");
+  Progress third;
+  EXPECT_EQ(run_sweep(whole, iris(), *reference, third).journal_bytes_dropped, 0);
+  EXPECT_EQ(read(c.out + "/runs.csv"), read(whole.out + "/runs.csv"));
+}
+
 TEST(RunSweep, ResumeRefusesAnotherConfigurationAndRestartDiscards) {
   SweepConfig c = tiny_sweep("other");
   FailingBackend failing(3);
@@ -357,7 +410,7 @@ TEST(Journal, ATornLastRecordIsDroppedNotRead) {
   }
   const JournalContents whole = read_journal(path);
   ASSERT_EQ(whole.runs.size(), 3u);
-  EXPECT_FALSE(whole.torn);
+  EXPECT_EQ(whole.dropped_bytes, 0);
   EXPECT_EQ(whole.digest, "digest");
   for (size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(whole.runs[i].first, i);
@@ -367,16 +420,23 @@ TEST(Journal, ATornLastRecordIsDroppedNotRead) {
   }
   // A record cut short (a kill in the middle of a write), then one damaged.
   const std::string bytes = read(path);
+  EXPECT_EQ(whole.valid_bytes, static_cast<long long>(bytes.size()));
+  long long two_runs = 0;  // where the third record starts
   for (size_t cut : {bytes.size() - 5, bytes.size() - 60}) {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, cut);
     const JournalContents torn = read_journal(path);
     EXPECT_EQ(torn.runs.size(), 2u) << cut;
-    EXPECT_TRUE(torn.torn);
+    EXPECT_GT(torn.dropped_bytes, 0) << cut;
+    EXPECT_EQ(torn.valid_bytes + torn.dropped_bytes, static_cast<long long>(cut));
+    if (two_runs == 0) two_runs = torn.valid_bytes;
+    EXPECT_EQ(torn.valid_bytes, two_runs) << "both cuts fall in the third record";
   }
   std::string damaged = bytes;
   damaged[damaged.size() - 20] ^= 0x01;
   std::ofstream(path, std::ios::binary | std::ios::trunc) << damaged;
-  EXPECT_EQ(read_journal(path).runs.size(), 2u);
+  const JournalContents damage = read_journal(path);
+  EXPECT_EQ(damage.runs.size(), 2u);
+  EXPECT_EQ(damage.dropped_bytes, static_cast<long long>(bytes.size()) - two_runs) << "the whole damaged record";
   std::ofstream(path, std::ios::binary | std::ios::trunc) << "not a journal";
   EXPECT_THROW(read_journal(path), InputError);
 }

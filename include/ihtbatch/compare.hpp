@@ -60,6 +60,9 @@ struct Comparison {
   bool ok() const;
 };
 
+/// The closing line: whether `c` agrees >= 99 % on every level, under which rule.
+void print_verdict(std::ostream& out, const Comparison& c);
+
 /// Runs the plan on `a`, then on `b` (progress counts both). A cancelled
 /// comparison leaves runs uncomputed (steps −1); its levels count only runs
 /// both backends computed.

@@ -11,7 +11,9 @@ namespace iht {
 /// lives: no file is added to the outputs, and the kernel drops it when the
 /// process ends, kill -9 included. Throws InputError, naming `what` (the
 /// flag) and the directory, when another process or object holds it. Where
-/// the file system has no such locks (some network mounts), it holds none.
+/// the file system has no such locks, it holds none and warns on stderr. The
+/// lock is seen by the processes of one machine: on NFS a flock taken on a
+/// directory is local to the client, so two nodes are not kept apart.
 class DirectoryLock {
  public:
   DirectoryLock(const std::string& dir, const std::string& what);

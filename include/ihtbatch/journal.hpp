@@ -30,7 +30,7 @@ struct JournalContents {
   std::string digest;
   std::vector<std::pair<size_t, RunResult>> runs;
   long long valid_bytes = 0;  // the header and every whole record
-  bool torn = false;          // bytes after the last whole record (dropped)
+  long long dropped_bytes = 0;  // bytes after the last whole record (torn or damaged), dropped
 };
 
 /// Reads the journal at `path`. Throws InputError naming it when it is not a

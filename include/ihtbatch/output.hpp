@@ -35,6 +35,14 @@ std::string theta_npy(const std::vector<RunResult>& results, int parameters);
 /// is removed: it would describe other runs). Through write_file_atomically.
 void write_runs_and_theta(const std::string& dir, const std::vector<RunResult>& results,
                           const std::vector<std::string>& param_names);
+
+/// A directory where an output file belongs fails that file's rename only
+/// after the work: refused before it. Throws InputError, naming `what` (the
+/// flag), `dir` and the file, when one stands at runs.csv, summary.csv,
+/// meta.json, theta.npy or param_names.txt (the last two above
+/// kMaxThetaColumns parameters), or at one of `more`.
+void refuse_directories_at_outputs(const std::string& what, const std::string& dir, size_t parameters,
+                                   const std::vector<std::string>& more = {});
 void write_summary_csv(std::ostream& out, const std::vector<LevelSummary>& levels);
 /// The per-sparsity table printed at the end of a sweep.
 void print_summary_table(std::ostream& out, const std::vector<LevelSummary>& levels, int parameters);

@@ -17,6 +17,7 @@ struct SweepOutcome {
   std::vector<LevelSummary> levels;
   SweepRecord record;
   std::exception_ptr failure;  // the backend's error, when it failed after some runs finished
+  long long journal_bytes_dropped = 0;  // a journal's bytes after its last whole record (torn or damaged), dropped
 
   bool complete() const { return record.runs_done == record.runs_planned; }
 };

@@ -82,15 +82,20 @@ def _arrays(x: Any, y: Any) -> "_core.Dataset":
 
     label = "(X, y)"
     names = [str(c) for c in x.columns] if hasattr(x, "columns") else []
-    if np.iscomplexobj(x):
-        raise InputError(f"{label}: X is complex; give real features")
     try:
+        if np.iscomplexobj(x):  # inside the try: it converts a ragged X itself
+            raise InputError(f"{label}: X is complex; give real features")
         xs = np.ascontiguousarray(np.asarray(x, dtype=np.float64))
+    except InputError:
+        raise
     except (TypeError, ValueError) as exc:
         raise InputError(f"{label}: X is not numeric: {exc}") from None
     if xs.ndim != 2:
         raise InputError(f"{label}: X must be 2-D (samples, features), not {xs.ndim}-D")
-    ys = np.asarray(y)
+    try:
+        ys = np.asarray(y)  # a ragged y raises here
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{label}: y is not an array of class labels: {exc}") from None
     if ys.ndim != 1:
         raise InputError(f"{label}: y must be 1-D (one class label per sample), not {ys.ndim}-D")
     if ys.dtype.kind == "b" or ys.dtype.kind not in "iuf":

@@ -5,10 +5,12 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
@@ -23,6 +25,15 @@ RUN_COLUMNS = ("sparsity", "run", "data_seed", "init_seed", "support_seed", "lip
                "grad_support_inf")
 # What a sweep writes: θ is in runs.csv up to 64 parameters, else in the .npy and the names beside it.
 OUTPUT_FILES = ("runs.csv", "summary.csv", "meta.json", "theta.npy", "param_names.txt")
+
+
+def _temporary_directory(stack: contextlib.ExitStack) -> Path:
+    """A directory removed when `stack` closes. After a second Ctrl-C the
+    engine may still be finishing its cancel there: what it writes meanwhile
+    must not turn the KeyboardInterrupt into an OSError of the removal."""
+    where = Path(tempfile.mkdtemp(prefix="ihtbatch-"))
+    stack.callback(shutil.rmtree, where, ignore_errors=True)
+    return where
 
 
 class Interrupted(KeyboardInterrupt):
@@ -186,8 +197,7 @@ def sweep(data: DataArg = "iris", sparsity: Union[None, int, str, Sequence[Union
         out = _options.path_text("--out", out, "None for a temporary directory")
     resume, restart = _options.boolean("resume", resume), _options.boolean("restart", restart)
     with contextlib.ExitStack() as stack:
-        where = Path(out) if out is not None else Path(stack.enter_context(
-            tempfile.TemporaryDirectory(prefix="ihtbatch-")))
+        where = Path(out) if out is not None else _temporary_directory(stack)
         job = _core.SweepJob(
             data=data_set, experiment=config, sparsity=_options.sparsity(sparsity),
             runs=_options.integer("--runs", runs, 1, _options._LIMITS["runs"]), dense=_options.boolean("dense", dense),
@@ -196,6 +206,10 @@ def sweep(data: DataArg = "iris", sparsity: Union[None, int, str, Sequence[Union
             backend=_options.text("--backend", backend), out=os.fspath(where), resume=resume, restart=restart,
             shard_index=index, shard_count=count)
         interrupted = drive(job.job, job.planned, show_progress(progress), f"sweep ({job.backend})")
+        if resume and job.journal_bytes_dropped > 0:
+            warnings.warn(f"{where / 'journal.bin'} held {job.journal_bytes_dropped} bytes after its last whole "
+                          "record (a write cut short, or damage): they were dropped, and any runs in them computed "
+                          "again", stacklevel=2)
         # A resume of complete outputs ran nothing: θ is read from the files.
         result = Sweep._read(where, where if out is not None else None,
                              theta=None if job.already_complete else job.theta())

@@ -339,6 +339,7 @@ NB_MODULE(_core, m) {
       .def_prop_ro("parameters", &SweepJob::parameters)
       .def_prop_ro("runs_done", [](const SweepJob& s) { return s.outcome.record.runs_done; })
       .def_prop_ro("complete", [](const SweepJob& s) { return s.outcome.complete(); })
+      .def_prop_ro("journal_bytes_dropped", [](const SweepJob& s) { return s.outcome.journal_bytes_dropped; })
       .def("theta", [](const SweepJob& s) { return theta_of(s.outcome.results, s.parameters()); })
       .def("raise_failure", [](const SweepJob& s) {
         if (s.outcome.failure) std::rethrow_exception(s.outcome.failure);
@@ -370,6 +371,7 @@ NB_MODULE(_core, m) {
         std::ostringstream out;
         const int n = static_cast<int>(iht::network_of(c.data, c.plan.experiment).parameters());
         iht::print_agreement(out, c.result.levels, c.result.a, c.result.b, c.a->name().c_str(), c.b->name().c_str(), n);
+        iht::print_verdict(out, c.result);
         return out.str();
       })
       .def("runs_csv", [](const CompareJob& c, int which) {

@@ -74,6 +74,8 @@ Y = np.array([0, 1] * 5)
     (dict(data="iris.csv\0junk"), "--data: 'iris.csv\\x00junk' holds a NUL byte"),
     (dict(out="o\0p"), "--out: 'o\\x00p' holds a NUL byte"),
     (dict(data=(X + 1j, Y)), "X is complex"),
+    (dict(data=([[1.0, 2.0], [3.0]] * 5, [0, 1] * 5)), "X is not numeric"),  # ragged
+    (dict(data=([[1.0, 2.0]] * 10, [[0], [1, 1]] * 5)), "y is not an array of class labels"),  # ragged
     (dict(data=(X, Y * 1e19)), "y[1] = 1e+19 is beyond int64"),
 ])
 def test_bad_input_raises_the_clis_message(kwargs, message, tmp_path):

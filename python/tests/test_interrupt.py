@@ -35,7 +35,10 @@ def test_interrupt_keeps_finished_runs_and_resume_completes(tmp_path):
     assert partial.theta.shape == (len(partial.runs), 15)
     assert (out / "journal.bin").exists()  # the CLI's resume point
 
-    resumed = ihtbatch.sweep("iris", **CONFIG, out=out, resume=True, progress=False)
+    with open(out / "journal.bin", "ab") as journal:
+        journal.write(b"\x00" * 5)  # a write cut short: dropped, and said
+    with pytest.warns(UserWarning, match="journal.bin held 5 bytes after its last whole record"):
+        resumed = ihtbatch.sweep("iris", **CONFIG, out=out, resume=True, progress=False)
     assert resumed.complete and len(resumed.runs) == planned and not (out / "journal.bin").exists()
     whole = ihtbatch.sweep("iris", **CONFIG, out=tmp_path / "whole", progress=False)
     assert (out / "runs.csv").read_bytes() == (tmp_path / "whole" / "runs.csv").read_bytes()

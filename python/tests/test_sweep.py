@@ -113,6 +113,7 @@ def test_compare_agrees_and_reports():
     assert len(c.a) == len(c.b) == 18 and "eps" not in c.a.columns
     assert c.theta_a.shape == c.theta_b.shape == (18, 15)
     assert "agree" in c.report
+    assert c.report.splitlines()[-1].startswith("agreement >= 99% on every level (float64 rule")  # as the CLI closes
 
 
 def test_load_reads_a_cli_directory(cli, tmp_path):

@@ -81,11 +81,8 @@ int run_compare(const CompareFlags& f, ExperimentFlags& flags) {
   const Comparison c = run_comparison(data, plan, *a, *b, progress);
   print_agreement(std::cout, c.levels, c.a, c.b, a->name().c_str(), b->name().c_str(), n);
   if (config.precision == Precision::kFloat64) report_sensitivity(c.levels, c.specs, data, c.config_b, c.rule);
-  const bool ok = c.ok();
-  std::cout << (ok ? "agreement >= 99% on every level" : "agreement below 99% on some level") << " ("
-            << to_string(config.precision) << " rule: same stop" << (c.rule.same_steps ? ", steps" : "")
-            << " and support, |d train loss| <= " << c.rule.loss_tol << ")\n";
-  return ok || config.precision != Precision::kFloat64 ? 0 : 1;
+  print_verdict(std::cout, c);
+  return c.ok() || config.precision != Precision::kFloat64 ? 0 : 1;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // `ihtbatch sweep`: parses the flags, runs the sweep (ihtbatch/sweep_run.hpp)
 // with a progress line and Ctrl-C handling, prints the summary table.
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <exception>
@@ -7,6 +8,7 @@
 
 #include "commands.hpp"
 #include "ihtbatch/error.hpp"
+#include "ihtbatch/journal.hpp"
 #include "ihtbatch/meta.hpp"
 #include "ihtbatch/network.hpp"
 #include "ihtbatch/output.hpp"
@@ -18,24 +20,38 @@ namespace iht::cli {
 namespace {
 
 Progress* g_progress = nullptr;
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "used in a signal handler");
 
-extern "C" void on_interrupt(int) {
-  if (g_progress) g_progress->cancel.store(true);
-  // The next signal of either kind (Ctrl-C, then the scheduler's SIGTERM) ends
-  // the process at once: SA_RESETHAND resets only the one that arrived.
+extern "C" void on_interrupt(int sig) {
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
+  // The next signal of either kind (Ctrl-C, then the scheduler's SIGTERM) ends
+  // the process at once: SA_RESETHAND resets only the one that arrived.
   sigaction(SIGINT, &dfl, nullptr);
   sigaction(SIGTERM, &dfl, nullptr);
+  // A process-wide signal may reach another thread while this handler still
+  // runs in the first: the second one ends the process, as promised.
+  if (g_interrupted.exchange(true)) {
+    raise(sig);
+    return;
+  }
+  if (g_progress) g_progress->cancel.store(true);
 }
 
 /// Ctrl-C (or SIGTERM) stops scheduling new runs; a second one kills at once.
 struct InterruptGuard {
   explicit InterruptGuard(Progress& p) {
     g_progress = &p;
+    g_interrupted.store(false);
     struct sigaction sa {};
     sa.sa_handler = on_interrupt;
     sa.sa_flags = SA_RESTART;  // a write under way is resumed, not failed with EINTR
+    // Both blocked in the handler's thread: a SIGTERM right after Ctrl-C waits
+    // until the handler has reset both, then ends the process.
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
   }
@@ -129,6 +145,10 @@ int run_sweep_command(SweepConfig config, ExperimentFlags& flags, const std::str
   const SweepRecord& record = outcome.record;
   std::cerr << "wrote " << record.runs_done << " of " << record.runs_planned << " runs to " << config.out
             << " in " << record.wall_s << " s\n";
+  if (config.resume && outcome.journal_bytes_dropped > 0)
+    std::cerr << "ihtbatch sweep: " << config.out << "/" << kJournalName << " held " << outcome.journal_bytes_dropped
+              << " bytes after its last whole record (a write cut short, or damage): they were dropped, and any "
+                 "runs in them computed again\n";
   if (outcome.failure) std::rethrow_exception(outcome.failure);
   if (!outcome.complete()) {
     std::cerr << "ihtbatch: interrupted; the completed runs are in " << config.out << "\n";
