@@ -22,7 +22,7 @@ DirectoryLock::DirectoryLock(const std::string& dir, const std::string& what) {
   if (err == EWOULDBLOCK)
     throw InputError(what + " " + dir + ": another sweep or merge is writing there now (it holds the directory's "
                      "lock); wait for it to end, or choose another directory");
-  // ENOLCK, EOPNOTSUPP, ENOSYS: no locks on this file system; the work goes on without one, said.
+  // ENOLCK, EOPNOTSUPP, ENOSYS: no locks on this file system; the work goes on without one, and says so.
   std::cerr << "ihtbatch: warning: " << what << " " << dir << ": the directory could not be locked ("
             << std::strerror(err) << "); going on without the lock: make sure no other sweep or merge writes "
             << "there at the same time\n";

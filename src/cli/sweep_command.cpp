@@ -27,7 +27,7 @@ extern "C" void on_interrupt(int sig) {
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   // The next signal of either kind (Ctrl-C, then the scheduler's SIGTERM) ends
-  // the process at once: SA_RESETHAND resets only the one that arrived.
+  // the process at once: both are reset here (SA_RESETHAND would reset only the one that arrived).
   sigaction(SIGINT, &dfl, nullptr);
   sigaction(SIGTERM, &dfl, nullptr);
   // A process-wide signal may reach another thread while this handler still
